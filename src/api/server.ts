@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AuthService } from '../auth/auth.service';
+import type { UserService } from '../auth/user.service';
+import type { EventBus } from '../bus/bus';
+import type { CameraService } from '../cameras/camera.service';
+import type { Config } from '../config/schema';
+import type { Logger } from '../core/logger';
+import type { SiteKeyring } from '../keys/site-keys';
+import type { OrganisationService } from '../organisations/organisation.service';
+import type { Store } from '../store/store';
+import { authHook } from './auth-hook';
+import { errorHandler } from './errors';
+import { registerAdminRoutes } from './routes/admin.routes';
+import { registerAuditRoutes, type AuditReader } from './routes/audit.routes';
+import { registerAuthRoutes } from './routes/auth.routes';
+import { registerCameraRoutes, type CameraFormats } from './routes/camera.routes';
+import { registerEventRoutes } from './routes/events.routes';
+import { registerSiteRoutes, VERSION } from './routes/site.routes';
+import type { ZApp } from './types';
+
+/** Every route with its declared permission: the security tests walk this table. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission?: string;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
+export interface ApiDeps {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bus: EventBus;
+  keyring: SiteKeyring;
+  auth: AuthService;
+  users: UserService;
+  orgs: OrganisationService;
+  cameras: CameraService;
+  cameraFormats: CameraFormats;
+  audit: AuditReader;
+  /** Built web app (dist/web); served at / when present. */
+  webDir?: string;
+}
+
+/**
+ * The HTTP layer: thin. Each route = authenticate and authorise (authHook, from the route's
+ * declared permission) → validate (zod schema) → one service call → present. Errors are mapped
+ * in one place (errors.ts). The OpenAPI document is generated from the same schemas.
+ */
+export async function buildApi(deps: ApiDeps): Promise<ZApp> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ scope: 'api' }) as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.server.bodyLimitBytes,
+    trustProxy: deps.config.server.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.addHook('onSend', async (req, reply, payload) => {
+    void reply.header('x-request-id', String(req.id));
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug({ method: req.method, url: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: req.principal?.username }, 'request');
+  });
+  for (const type of ['text/csv', 'application/geo+json', 'text/plain', 'application/octet-stream']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  }
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'SmartView API', version: VERSION, description: 'City-scale CCTV platform. Authenticate with the session cookie (POST /api/auth/login) or `Authorization: Bearer svt_…`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'sv_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.addHook('onRequest', authHook(deps.auth));
+  const registered: Array<{ method: string | string[]; url: string; config?: { permission?: string; public?: boolean } }> = [];
+  app.addHook('onRoute', (r) => void registered.push(r));
+  app.decorate('routeTable', {
+    getter: () =>
+      registered.flatMap((r) => [r.method].flat().filter((m) => m !== 'HEAD').map((method) => ({ method, url: r.url, permission: r.config?.permission, public: r.config?.public === true }))),
+  });
+
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  registerSiteRoutes(app, { config: deps.config, keyring: deps.keyring });
+  registerAuthRoutes(app, { auth: deps.auth, store: deps.store, cookieSecure: deps.config.auth.cookieSecure, loginRateLimitPerMinute: deps.config.auth.loginRateLimitPerMinute });
+  registerCameraRoutes(app, { cameras: deps.cameras, formats: deps.cameraFormats, importLimitBytes: deps.config.server.importLimitBytes });
+  registerAdminRoutes(app, { orgs: deps.orgs, users: deps.users });
+  registerAuditRoutes(app, { audit: deps.audit });
+  registerEventRoutes(app, { bus: deps.bus, log: deps.log.child({ scope: 'events' }) });
+
+  const webDir = deps.webDir;
+  if (webDir && existsSync(path.join(webDir, 'index.html'))) {
+    // The web app's files are public (the app itself asks for a login); @fastify/static refuses
+    // any path that leaves webDir.
+    await app.register(async (web) => {
+      web.addHook('onRoute', (r) => {
+        r.config = { ...(r.config ?? {}), public: true };
+      });
+      await web.register(fastifyStatic, { root: webDir, wildcard: false, index: false, decorateReply: true });
+      web.get('/', { schema: { hide: true } }, (_req, reply) => reply.sendFile('index.html'));
+    });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (webDir && req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, requestId: String(req.id) } });
+  });
+  return app;
+}

@@ -1,0 +1,127 @@
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../api/server';
+import { AuthService } from '../auth/auth.service';
+import { UserService } from '../auth/user.service';
+import { createBus } from '../bus/index';
+import type { EventBus } from '../bus/bus';
+import { CameraService } from '../cameras/camera.service';
+import { cameraFormats } from '../cameras/import/formats';
+import { sqlitePath } from '../config/load';
+import type { Config } from '../config/schema';
+import type { Logger } from '../core/logger';
+import { systemClock, type Clock } from '../core/time';
+import { OutboxRelay } from '../events/outbox';
+import { SecretBox } from '../keys/secret-box';
+import { SiteKeyring } from '../keys/site-keys';
+import { OrganisationService } from '../organisations/organisation.service';
+import { Store } from '../store/store';
+import { createAuditService, type AuditService } from './audit-service';
+import { Scheduler } from './scheduler';
+
+/** Everything a SmartView process holds, wired by hand: the one composition root. */
+export interface SmartView {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bus: EventBus;
+  keyring: SiteKeyring;
+  audit: AuditService;
+  auth: AuthService;
+  users: UserService;
+  orgs: OrganisationService;
+  cameras: CameraService;
+  relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+export function keysDir(config: Config): string {
+  return path.join(config.dataDir, 'keys');
+}
+
+/** Opens the store (and migrates it), the bus and the keys, and builds the services. */
+export async function openSmartView(config: Config, log: Logger, opts: { clock?: Clock; busOverride?: EventBus } = {}): Promise<SmartView> {
+  const clock = opts.clock ?? systemClock;
+  const store = await Store.open({ engine: config.store.engine, sqlitePath: sqlitePath(config), postgresUrl: config.store.postgresUrl, poolSize: config.store.poolSize });
+  const applied = await store.migrate();
+  if (applied.length) log.info({ applied }, 'database migrated');
+  const bus = opts.busOverride ?? (await createBus(config.bus, log.child({ scope: 'bus' })));
+  const keyring = new SiteKeyring(keysDir(config));
+  keyring.current();
+  const secrets = SecretBox.fromKeyFile(keysDir(config));
+  const audit = createAuditService({ store, keyring, node: config.site.id, partition: config.audit.partition, clock });
+  const relay = new OutboxRelay(store, bus, log.child({ scope: 'outbox' }));
+  const kick = () => relay.kick();
+  const sv: SmartView = {
+    config,
+    log,
+    store,
+    bus,
+    keyring,
+    audit,
+    auth: new AuthService(store, audit, clock, { sessionTtlMs: config.auth.sessionTtlMs }),
+    users: new UserService(store, audit, clock),
+    orgs: new OrganisationService(store, audit, clock),
+    cameras: new CameraService(store, audit, secrets, clock, kick),
+    relay,
+    async close() {
+      await relay.stop();
+      if (!opts.busOverride) await bus.close();
+      await store.close();
+    },
+  };
+  return sv;
+}
+
+export interface Running {
+  sv: SmartView;
+  api?: FastifyInstance;
+  url?: string;
+  initialAdmin: { username: string; password: string; expiresAt: number } | null;
+  stop(): Promise<void>;
+}
+
+/** `smartview serve`: first-start setup, the roles asked for, and a clean stop. */
+export async function serve(config: Config, log: Logger, opts: { webDir?: string; initialAdminPassword?: string } = {}): Promise<Running> {
+  const sv = await openSmartView(config, log);
+  await sv.orgs.ensureDefault();
+  const initialAdmin = await sv.users.ensureInitialAdmin(config.auth.initialPasswordTtlMs, opts.initialAdminPassword);
+  sv.relay.start();
+  const scheduler = config.roles.includes('scheduler') ? new Scheduler(sv) : undefined;
+  scheduler?.start();
+  let api: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (config.roles.includes('api')) {
+    const app = await buildApi({
+      config,
+      log,
+      store: sv.store,
+      bus: sv.bus,
+      keyring: sv.keyring,
+      auth: sv.auth,
+      users: sv.users,
+      orgs: sv.orgs,
+      cameras: sv.cameras,
+      cameraFormats,
+      audit: sv.audit,
+      webDir: opts.webDir,
+    });
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
+    url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+    api = app as unknown as FastifyInstance;
+  }
+  for (const role of config.roles) if (role === 'recorder' || role === 'analytics') log.info({ role }, 'role has no work yet in this version (video pipeline and analytics arrive with their issues)');
+  return {
+    sv,
+    api,
+    url,
+    initialAdmin,
+    async stop() {
+      scheduler?.stop();
+      await api?.close();
+      await sv.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { authorize } from '../auth/guard';
+import { AuditLog } from '../audit/index';
+import type { ActionContext, AuditAppender, AuditEntryInput } from '../core/context';
+import type { Clock } from '../core/time';
+import type { SiteKeyring } from '../keys/site-keys';
+import type { AuditQuery, AuditReader, VerifyResultView } from '../api/routes/audit.routes';
+import type { Db, Store } from '../store/store';
+
+/**
+ * The audit trail as the rest of the product uses it: services record entries in their own
+ * transaction (AuditAppender); auditors query and verify (AuditReader) — and reading the audit
+ * trail is itself audited.
+ */
+export interface AuditService extends AuditAppender, AuditReader {
+  log: AuditLog;
+  verifyAll(onProgress?: (checked: number) => void): Promise<VerifyResultView>;
+  seal(): Promise<void>;
+}
+
+export function createAuditService(opts: { store: Store; keyring: SiteKeyring; node: string; partition: 'day' | 'month'; clock: Clock }): AuditService {
+  const log = new AuditLog({ node: opts.node, partition: opts.partition, keyring: opts.keyring, clock: opts.clock });
+  const { store } = opts;
+
+  function entry(ctx: ActionContext, e: AuditEntryInput) {
+    const p = ctx.principal;
+    return {
+      actor: p ? { id: p.userId, name: p.username } : ctx.systemActor ? { id: ctx.systemActor, name: ctx.systemActor } : ('system' as const),
+      action: e.action,
+      target: e.targetType ? { type: e.targetType, id: e.targetId ?? null } : null,
+      cameraIds: e.cameraIds ?? [],
+      purpose: ctx.purpose ?? null,
+      caseRef: ctx.caseRef ?? null,
+      ip: ctx.ip,
+      outcome: e.outcome ?? 'ok',
+      details: { ...(e.details ?? {}), ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...(p?.tokenId ? { tokenId: p.tokenId } : {}) },
+    };
+  }
+
+  const svc: AuditService = {
+    log,
+    async record(tx: Db, ctx: ActionContext, e: AuditEntryInput) {
+      await log.append(tx, entry(ctx, e));
+    },
+    async query(ctx: ActionContext, q: AuditQuery) {
+      authorize(ctx, 'audit.read');
+      await store.transaction((tx) => svc.record(tx, ctx, { action: 'audit.query', details: { filter: q } }));
+      const page = await log.query(store.db, q);
+      return { items: page.items.map(({ hash: _h, ...rest }) => rest), nextCursor: page.nextCursor };
+    },
+    async verify(ctx: ActionContext) {
+      authorize(ctx, 'audit.verify');
+      const r = await svc.verifyAll();
+      await store.transaction((tx) => svc.record(tx, ctx, { action: 'audit.verify', outcome: r.ok ? 'ok' : 'failed', details: { recordsChecked: r.recordsChecked, problems: r.problems.length } }));
+      return r;
+    },
+    async verifyAll(onProgress) {
+      const r = await log.verify(store.db, { onProgress });
+      return { ok: r.ok, recordsChecked: r.recordsChecked, chains: r.chains, problems: r.problems };
+    },
+    async seal() {
+      await log.seal(store.db);
+    },
+  };
+  return svc;
+}

@@ -1,0 +1,95 @@
+/**
+ * Roles, permissions and scope. A user holds grants; each grant is a role limited to
+ * organisations and/or districts (null = all). Permissions come from the roles; the scope of a
+ * permission is the union of the scopes of the grants whose role includes it. Every list, map,
+ * search and event is filtered by that scope.
+ */
+export const PERMISSIONS = [
+  'site.read',
+  'camera.read',
+  'camera.write',
+  'camera.import',
+  'camera.export',
+  'organisation.read',
+  'organisation.write',
+  'user.read',
+  'user.write',
+  'token.manage',
+  'events.read',
+  'audit.read',
+  'audit.verify',
+  'live.view',
+  'playback.view',
+  'export.create',
+  'search.run',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['viewer', 'operator', 'investigator', 'supervisor', 'administrator', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+const viewer: Permission[] = ['site.read', 'camera.read', 'organisation.read', 'events.read', 'live.view', 'token.manage'];
+const operator: Permission[] = [...viewer, 'playback.view'];
+const investigator: Permission[] = [...operator, 'search.run', 'export.create'];
+const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read'];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  viewer: new Set(viewer),
+  operator: new Set(operator),
+  investigator: new Set(investigator),
+  supervisor: new Set(supervisor),
+  administrator: new Set<Permission>([
+    'site.read', 'camera.read', 'camera.write', 'camera.import', 'camera.export', 'organisation.read', 'organisation.write',
+    'user.read', 'user.write', 'token.manage', 'events.read', 'audit.read', 'audit.verify', 'live.view', 'playback.view',
+  ]),
+  auditor: new Set<Permission>(['site.read', 'camera.read', 'organisation.read', 'audit.read', 'audit.verify', 'token.manage']),
+};
+
+export interface Grant {
+  role: Role;
+  organisations: string[] | null;
+  districts: string[] | null;
+  expiresAt?: number | null;
+}
+
+export interface Scope {
+  organisations: string[] | null;
+  districts: string[] | null;
+}
+
+export interface Principal {
+  userId: string;
+  username: string;
+  displayName: string;
+  grants: Grant[];
+  via: 'session' | 'token';
+  tokenId?: string;
+}
+
+export function permissionsOf(grants: Grant[]): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const g of grants) for (const p of ROLE_PERMISSIONS[g.role] ?? []) out.add(p);
+  return out;
+}
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return principal.grants.some((g) => ROLE_PERMISSIONS[g.role]?.has(permission));
+}
+
+/** The scopes under which `permission` is held; [] = not held; a scope with both null = everything. */
+export function scopesFor(principal: Principal, permission: Permission): Scope[] {
+  const scopes = principal.grants
+    .filter((g) => ROLE_PERMISSIONS[g.role]?.has(permission))
+    .map((g) => ({ organisations: g.organisations, districts: g.districts }));
+  return scopes.some((s) => s.organisations === null && s.districts === null) ? [{ organisations: null, districts: null }] : scopes;
+}
+
+export function inScope(scopes: Scope[], owner: string, district: string): boolean {
+  return scopes.some(
+    (s) => (s.organisations === null || s.organisations.includes(owner)) && (s.districts === null || s.districts.includes(district)),
+  );
+}
+
+export function isUnrestricted(scopes: Scope[]): boolean {
+  return scopes.length === 1 && scopes[0]!.organisations === null && scopes[0]!.districts === null;
+}

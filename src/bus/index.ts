@@ -1,0 +1,28 @@
+import type { Logger } from '../core/logger';
+import type { EventBus } from './bus';
+import { MemoryBus } from './memory';
+import { createNatsBus } from './nats';
+
+export type { BusHandler, BusMessage, EventBus, SubscribeOptions, Subscription } from './bus';
+export { subjectMatches } from './bus';
+
+export interface BusConfig {
+  engine: 'memory' | 'nats';
+  natsServers: string[];
+  stream: string;
+  subjectPrefix: string;
+}
+
+/** The configured event bus: in-process (`memory`, default) or NATS JetStream (`nats`). */
+export async function createBus(config: BusConfig, logger: Logger): Promise<EventBus> {
+  switch (config.engine) {
+    case 'memory':
+      return new MemoryBus({ logger });
+    case 'nats':
+      return createNatsBus({ servers: config.natsServers, stream: config.stream, subjectPrefix: config.subjectPrefix, logger });
+    default: {
+      const engine: never = config.engine;
+      throw new Error(`Unknown bus engine '${String(engine)}'`);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  NatsError, StorageType, connect, nanos, type JetStreamManager, type NatsConnection,
+} from 'nats';
+import { OperationalError, ValidationError, errorMessage } from '../core/errors';
+import { redactUrl, type Logger } from '../core/logger';
+import { DEDUPE_WINDOW_MS } from './util';
+
+/** Connecting to NATS and preparing the JetStream stream for the `nats` bus engine (`nats.ts`). */
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+const STREAM_NOT_FOUND = 10059;
+
+export interface NatsSetupOptions {
+  servers: string[];
+  stream: string;
+  subjectPrefix: string;
+  /** Per-server connect timeout in ms (default 5,000). */
+  connectTimeoutMs?: number;
+  /** Pause between reconnect attempts in ms (default 2,000; the client retries forever). */
+  reconnectTimeWaitMs?: number;
+}
+
+/** JetStream API error code of `err` (e.g. 10059 stream not found), if it is one. */
+export function apiErrorCode(err: unknown): number | undefined {
+  return err instanceof NatsError ? err.api_error?.err_code : undefined;
+}
+
+/**
+ * Connect (reconnecting forever afterwards) and make sure the stream exists. Failures become an
+ * OperationalError ('bus_unavailable') that says what could not be reached and what to check.
+ */
+export async function connectJetStream(opts: NatsSetupOptions, logger: Logger): Promise<{ nc: NatsConnection; jsm: JetStreamManager }> {
+  if (!NAME.test(opts.stream)) throw new ValidationError(`Invalid JetStream stream name '${opts.stream}'`, { stream: opts.stream });
+  if (!NAME.test(opts.subjectPrefix)) throw new ValidationError(`Invalid subject prefix '${opts.subjectPrefix}'`, { subjectPrefix: opts.subjectPrefix });
+  if (opts.servers.length === 0) throw new ValidationError('No NATS server configured (bus.natsServers is empty)');
+  const where = opts.servers.map(redactUrl).join(', ');
+  let nc: NatsConnection;
+  try {
+    nc = await connect({
+      servers: opts.servers, name: 'smartview', maxReconnectAttempts: -1, reconnectTimeWait: opts.reconnectTimeWaitMs ?? 2000,
+      timeout: opts.connectTimeoutMs ?? 5000,
+    });
+  } catch (err) {
+    throw new OperationalError(
+      'bus_unavailable',
+      `Cannot reach NATS at ${where}: ${errorMessage(err)}. Check that nats-server is running with JetStream enabled ` +
+        `(nats-server -js), that bus.natsServers names the right host and port, and that no firewall blocks it.`,
+      { cause: err, details: { servers: opts.servers.map(redactUrl) } },
+    );
+  }
+  try {
+    const jsm = await nc.jetstreamManager();
+    await ensureStream(jsm, opts.stream, opts.subjectPrefix, logger);
+    logger.info({ server: nc.getServer(), stream: opts.stream, prefix: opts.subjectPrefix }, 'connected to NATS JetStream');
+    return { nc, jsm };
+  } catch (err) {
+    await nc.close().catch((closeErr: unknown) => logger.debug({ err: closeErr }, 'closing NATS after a failed start'));
+    throw new OperationalError(
+      'bus_unavailable',
+      `Connected to NATS at ${where} but could not set up JetStream stream '${opts.stream}': ${errorMessage(err)}. ` +
+        `Check that JetStream is enabled on the server (nats-server -js) and that no other stream claims '${opts.subjectPrefix}.>'.`,
+      { cause: err, details: { stream: opts.stream } },
+    );
+  }
+}
+
+/** Create the stream (subjects `${prefix}.>`, file storage, 2-minute duplicate window) or update it to include them. */
+async function ensureStream(jsm: JetStreamManager, stream: string, prefix: string, logger: Logger): Promise<void> {
+  const subject = `${prefix}.>`;
+  const window = nanos(DEDUPE_WINDOW_MS);
+  try {
+    const { config } = await jsm.streams.info(stream);
+    const subjects = config.subjects ?? [];
+    if (!subjects.includes(subject) || config.duplicate_window !== window) {
+      await jsm.streams.update(stream, { ...config, subjects: [...new Set([...subjects, subject])], duplicate_window: window });
+      logger.info({ stream, subject }, 'JetStream stream updated');
+    }
+  } catch (err) {
+    if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
+    await jsm.streams.add({ name: stream, subjects: [subject], storage: StorageType.File, duplicate_window: window });
+    logger.info({ stream, subject }, 'JetStream stream created');
+  }
+}

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AckPolicy, DeliverPolicy, Empty, JSONCodec, headers, nanos,
+  type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection,
+} from 'nats';
+import { OperationalError, errorMessage } from '../core/errors';
+import { silentLogger, type Logger } from '../core/logger';
+import type { BusHandler, BusMessage, EventBus, SubscribeOptions, Subscription } from './bus';
+import { apiErrorCode, connectJetStream, type NatsSetupOptions } from './nats-setup';
+import {
+  DEFAULT_MAX_DELIVER, assertDurable, assertMaxDeliver, assertPattern, assertSubject,
+  retryDelayMs, settleWithin,
+} from './util';
+
+/**
+ * NATS JetStream event bus (engine `nats`, cluster mode).
+ *
+ * One stream (`stream`) holds every subject under `${subjectPrefix}.>` (file storage, 2-minute
+ * duplicate window for `Nats-Msg-Id` deduplication). Every subscription is a pull consumer with
+ * explicit acks: durable subscriptions share one durable consumer per name (so several processes
+ * split its work); ephemeral ones get their own consumer (deliver policy `new`), deleted on
+ * unsubscribe or by the server after a minute of inactivity. Messages are handled one at a time per
+ * subscription, acked after the handler resolves and nak'ed with a back-off when it throws; after
+ * `maxDeliver` failed attempts the message is terminated and logged. A new durable consumer starts
+ * with messages published after it was created. A message fetched but not handled when a
+ * subscriber stops is redelivered after the 30-second ack wait. Unlike the memory engine, a nak'ed
+ * message comes back after the messages behind it (the subscription does not stall on it).
+ * Subscribing to an existing durable with another pattern updates its filter (as the memory engine
+ * does); if the server refuses the change, subscribe fails with OperationalError 'bus_durable_conflict'.
+ */
+export interface NatsBusOptions extends NatsSetupOptions {
+  logger?: Logger;
+  /** How long a publish waits for the JetStream ack, including while reconnecting (default 5,000). */
+  publishTimeoutMs?: number;
+  /** Base of the redelivery back-off in ms (default 50, doubling, capped at 2 s). */
+  retryBaseMs?: number;
+}
+
+const PUBLISHED_AT = 'Sv-Published-At';
+const ACK_WAIT_MS = 30_000;
+const CONSUMER_NOT_FOUND = 10014;
+const codec = JSONCodec();
+
+export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
+  const logger = (opts.logger ?? silentLogger()).child({ component: 'bus', engine: 'nats' });
+  const { nc, jsm } = await connectJetStream(opts, logger);
+  return new NatsBus(nc, jsm, nc.jetstream(), opts, logger);
+}
+
+interface NatsSub {
+  label: string;
+  consumer: string;
+  ephemeral: boolean;
+  maxDeliver: number;
+  handler: BusHandler;
+  messages: ConsumerMessages;
+  active: boolean;
+  loop: Promise<void>;
+}
+
+class NatsBus implements EventBus {
+  readonly engine = 'nats' as const;
+  private readonly subs = new Set<NatsSub>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly prefix: string;
+  private readonly stream: string;
+  private readonly publishTimeoutMs: number;
+  private readonly retryBaseMs: number;
+  private closed = false;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly jsm: JetStreamManager,
+    private readonly js: JetStreamClient,
+    opts: NatsBusOptions,
+    private readonly logger: Logger,
+  ) {
+    this.prefix = opts.subjectPrefix;
+    this.stream = opts.stream;
+    this.publishTimeoutMs = opts.publishTimeoutMs ?? 5000;
+    this.retryBaseMs = opts.retryBaseMs ?? 50;
+    void this.watchStatus();
+  }
+
+  async publish<T>(subject: string, data: T, opts?: { id?: string }): Promise<void> {
+    if (this.closed) throw new OperationalError('bus_closed', 'The event bus is closed', { details: { subject } });
+    assertSubject(subject);
+    const id = opts?.id ?? randomUUID();
+    const payload = data === undefined ? Empty : codec.encode(data);
+    const h = headers();
+    h.set(PUBLISHED_AT, String(Date.now()));
+    try {
+      // While reconnecting the client buffers the message; the ack timeout bounds the wait.
+      await this.js.publish(`${this.prefix}.${subject}`, payload, { msgID: id, headers: h, timeout: this.publishTimeoutMs });
+    } catch (err) {
+      throw new OperationalError(
+        'bus_unavailable',
+        `Publishing '${subject}' to NATS JetStream stream '${this.stream}' failed: ${errorMessage(err)} (the bus may be disconnected; retrying with the same id is safe)`,
+        { cause: err, details: { subject, id } },
+      );
+    }
+  }
+
+  async subscribe<T>(pattern: string, handler: BusHandler<T>, opts: SubscribeOptions = {}): Promise<Subscription> {
+    if (this.closed) throw new OperationalError('bus_closed', 'The event bus is closed', { details: { pattern } });
+    assertPattern(pattern);
+    const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
+    assertMaxDeliver(maxDeliver);
+    if (opts.durable !== undefined) assertDurable(opts.durable);
+    const filter = `${this.prefix}.${pattern}`;
+    let consumer: string;
+    let messages: ConsumerMessages;
+    try {
+      consumer = opts.durable ?? `sv_eph_${randomUUID().replaceAll('-', '')}`;
+      if (opts.durable !== undefined) await this.ensureDurable(opts.durable, filter, maxDeliver);
+      else {
+        await this.jsm.consumers.add(this.stream, {
+          name: consumer, filter_subject: filter, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New,
+          max_deliver: maxDeliver, ack_wait: nanos(ACK_WAIT_MS), inactive_threshold: nanos(60_000), mem_storage: true,
+        });
+      }
+      // A small batch: fetched messages wait for the handler, and must be handled within the ack wait.
+      messages = await (await this.js.consumers.get(this.stream, consumer)).consume({ max_messages: 16 });
+    } catch (err) {
+      if (err instanceof OperationalError) throw err;
+      throw new OperationalError('bus_unavailable', `Subscribing to '${pattern}' on NATS stream '${this.stream}' failed: ${errorMessage(err)}`, {
+        cause: err, details: { pattern, durable: opts.durable },
+      });
+    }
+    const sub: NatsSub = {
+      label: opts.durable ? `durable ${opts.durable}` : `ephemeral ${pattern}`, consumer, ephemeral: opts.durable === undefined,
+      maxDeliver, handler: handler as BusHandler, messages, active: true, loop: Promise.resolve(),
+    };
+    if (this.closed) {
+      messages.stop(); // close() ran while we were setting up
+      throw new OperationalError('bus_closed', 'The event bus is closed', { details: { pattern } });
+    }
+    sub.loop = this.run(sub);
+    this.subs.add(sub);
+    return { unsubscribe: () => this.stop(sub) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const subs = [...this.subs];
+    for (const sub of subs) {
+      sub.active = false;
+      sub.messages.stop();
+    }
+    if (!(await settleWithin([...subs.map((s) => s.loop), ...this.inflight], 5000))) {
+      this.logger.warn({ running: this.inflight.size }, 'bus closed while handlers were still running');
+    }
+    await settleWithin(subs.filter((s) => s.ephemeral).map((s) => this.deleteConsumer(s)), 2000);
+    this.subs.clear();
+    try {
+      await this.nc.drain();
+    } catch (err) {
+      this.logger.warn({ err }, 'draining the NATS connection failed');
+    }
+  }
+
+  private async stop(sub: NatsSub): Promise<void> {
+    if (!sub.active) return;
+    sub.active = false;
+    this.subs.delete(sub);
+    // stop(), not close(): close() waits for the loop, which deadlocks if a handler unsubscribes.
+    sub.messages.stop();
+    if (sub.ephemeral) await this.deleteConsumer(sub);
+  }
+
+  private async deleteConsumer(sub: NatsSub): Promise<void> {
+    try {
+      await this.jsm.consumers.delete(this.stream, sub.consumer);
+    } catch (err) {
+      // Harmless: the server removes an idle ephemeral consumer by itself after a minute.
+      this.logger.debug({ err, consumer: sub.consumer }, 'could not delete ephemeral consumer');
+    }
+  }
+
+  private async ensureDurable(durable: string, filter: string, maxDeliver: number): Promise<void> {
+    try {
+      const { config } = await this.jsm.consumers.info(this.stream, durable);
+      if (config.filter_subject === filter && config.max_deliver === maxDeliver) return;
+      try {
+        await this.jsm.consumers.update(this.stream, durable, { filter_subject: filter, max_deliver: maxDeliver });
+        this.logger.info({ durable, from: config.filter_subject, to: filter, maxDeliver }, 'durable consumer redefined');
+      } catch (err) {
+        throw new OperationalError(
+          'bus_durable_conflict',
+          `Durable consumer '${durable}' on stream '${this.stream}' has filter '${config.filter_subject}' and the server refused to ` +
+            `change it to '${filter}': ${errorMessage(err)}. Use another durable name or delete the consumer (nats consumer rm ${this.stream} ${durable}).`,
+          { cause: err, details: { durable } },
+        );
+      }
+    } catch (err) {
+      if (apiErrorCode(err) !== CONSUMER_NOT_FOUND) throw err;
+      await this.jsm.consumers.add(this.stream, {
+        durable_name: durable, filter_subject: filter, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New,
+        max_deliver: maxDeliver, ack_wait: nanos(ACK_WAIT_MS), max_ack_pending: 1000,
+      });
+      this.logger.info({ durable, filter }, 'durable consumer created');
+    }
+  }
+
+  private async run(sub: NatsSub): Promise<void> {
+    try {
+      for await (const m of sub.messages) {
+        if (!sub.active) {
+          this.reply(m, 'nak', () => m.nak()); // fetched after unsubscribe: hand it straight back to the server
+          continue;
+        }
+        await this.handle(sub, m);
+      }
+    } catch (err) {
+      this.logger.error({ err, subscription: sub.label }, 'NATS consumer stopped with an error; no more messages for this subscription');
+    }
+    if (sub.active && !this.closed) this.logger.error({ subscription: sub.label }, 'NATS consumer ended unexpectedly');
+  }
+
+  private decode(m: JsMsg): BusMessage {
+    const publishedAt = Number(m.headers?.get(PUBLISHED_AT));
+    return {
+      subject: m.subject.slice(this.prefix.length + 1),
+      data: m.data.length === 0 ? undefined : codec.decode(m.data),
+      id: m.headers?.get('Nats-Msg-Id') || `${this.stream}:${m.seq}`,
+      publishedAt: Number.isFinite(publishedAt) && publishedAt > 0 ? publishedAt : Math.floor(m.info.timestampNanos / 1e6),
+    };
+  }
+
+  private async handle(sub: NatsSub, m: JsMsg): Promise<void> {
+    let msg: BusMessage;
+    try {
+      msg = this.decode(m);
+    } catch (err) {
+      this.logger.error({ err, subscription: sub.label, subject: m.subject, seq: m.seq }, 'undecodable bus message terminated');
+      this.reply(m, 'term', () => m.term());
+      return;
+    }
+    const call = (async () => sub.handler(msg))();
+    this.inflight.add(call);
+    try {
+      await call;
+      this.reply(m, 'ack', () => m.ack());
+    } catch (err) {
+      const attempt = m.info.deliveryCount;
+      const log = { err, subscription: sub.label, subject: msg.subject, id: msg.id, attempt, maxDeliver: sub.maxDeliver };
+      if (attempt >= sub.maxDeliver) {
+        this.logger.error(log, `bus handler failed ${attempt} times; message dropped: ${errorMessage(err)}`);
+        this.reply(m, 'term', () => m.term());
+      } else {
+        this.logger.warn(log, `bus handler failed; will redeliver: ${errorMessage(err)}`);
+        this.reply(m, 'nak', () => m.nak(retryDelayMs(attempt, this.retryBaseMs)));
+      }
+    } finally {
+      this.inflight.delete(call);
+    }
+  }
+
+  /** Ack/nak/term fail only when the connection is closed; the server then redelivers after the ack wait. */
+  private reply(m: JsMsg, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.warn({ err, subject: m.subject, seq: m.seq }, `could not ${what} a bus message; the server will redeliver it`);
+    }
+  }
+
+  private async watchStatus(): Promise<void> {
+    try {
+      for await (const s of this.nc.status()) {
+        if (s.type === 'disconnect') this.logger.warn({ server: s.data }, 'NATS disconnected; reconnecting');
+        else if (s.type === 'reconnect') this.logger.info({ server: s.data }, 'NATS reconnected');
+        else if (s.type === 'error') this.logger.error({ data: s.data }, 'NATS connection error');
+        else this.logger.debug({ type: s.type, data: s.data }, 'NATS status');
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'NATS status monitor failed');
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { registerAuditCommands } from './commands/audit';
+import { registerCameraCommands } from './commands/cameras';
+import { registerConfigCommands } from './commands/config';
+import { registerServeCommand } from './commands/serve';
+import { registerUserCommands } from './commands/users';
+import { fail } from './output';
+
+/**
+ * `smartview` — one binary, several roles. Every command has --help; data goes to stdout
+ * (--json: one object a line), everything else to stderr. Later issues add their commands in
+ * src/cli/commands/ and register them here.
+ */
+const program = new Command('smartview')
+  .description('SmartView: open, city-scale CCTV platform')
+  .version('0.1.0')
+  .showHelpAfterError('(add --help for usage)')
+  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+  .exitOverride();
+
+registerServeCommand(program);
+registerConfigCommands(program);
+registerCameraCommands(program);
+registerUserCommands(program);
+registerAuditCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    fail(err);
+  }
+}

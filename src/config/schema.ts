@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema of SmartView. Strict everywhere: an unknown key is an error.
+ * Every field carries a description; `smartview config schema` prints it as JSON Schema.
+ */
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const ROLE_NAMES = ['api', 'recorder', 'analytics', 'scheduler'] as const;
+export type NodeRole = (typeof ROLE_NAMES)[number];
+
+export const configSchema = z
+  .strictObject({
+    site: z
+      .strictObject({
+        id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, 1–63 characters').default('site-1').describe('Identifier of this SmartView site (used in federation and audit chains)'),
+        name: z.string().min(1).default('SmartView').describe('Human name of this site'),
+      })
+      .prefault({})
+      .describe('This site'),
+    dataDir: z.string().min(1).default('./data').describe('Directory for the embedded database, keys and (later) recordings'),
+    roles: z.array(z.enum(ROLE_NAMES)).min(1).default([...ROLE_NAMES]).describe('Roles this process runs (serve --roles overrides)'),
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server binds to'),
+        port: z.number().int().min(0).max(65535).default(8080).describe('HTTP port (0 = any free port)'),
+        bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('Largest accepted JSON body'),
+        importLimitBytes: z.number().int().positive().default(64 * 1_048_576).describe('Largest accepted import file (CSV/GeoJSON)'),
+        trustProxy: z.boolean().default(false).describe('Trust X-Forwarded-For for client addresses (behind a reverse proxy)'),
+      })
+      .prefault({})
+      .describe('HTTP API and web app'),
+    store: z
+      .strictObject({
+        engine: z.enum(['sqlite', 'postgres']).default('sqlite').describe('sqlite (embedded default) or postgres (cluster mode)'),
+        sqlitePath: z.string().min(1).optional().describe('SQLite database file (default: <dataDir>/smartview.db)'),
+        postgresUrl: z.string().url().optional().describe('PostgreSQL connection URL, e.g. postgres://user@127.0.0.1:5432/smartview'),
+        poolSize: z.number().int().min(1).max(200).default(10).describe('PostgreSQL connection pool size'),
+      })
+      .prefault({})
+      .superRefine((s, ctx) => {
+        if (s.engine === 'postgres' && !s.postgresUrl) {
+          ctx.addIssue({ code: 'custom', path: ['postgresUrl'], message: 'required when store.engine is postgres' });
+        }
+      })
+      .describe('Metadata store'),
+    bus: z
+      .strictObject({
+        engine: z.enum(['memory', 'nats']).default('memory').describe('memory (in-process, default) or nats (JetStream, cluster mode)'),
+        natsServers: z.array(z.string().min(1)).default(['nats://127.0.0.1:4222']).describe('NATS server URLs'),
+        stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('SMARTVIEW').describe('JetStream stream name'),
+        subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('sv').describe('Prefix of every subject'),
+      })
+      .prefault({})
+      .describe('Event bus'),
+    auth: z
+      .strictObject({
+        sessionTtlMs: z.number().int().positive().default(12 * HOUR).describe('Web session lifetime'),
+        initialPasswordTtlMs: z.number().int().positive().default(DAY).describe('How long the generated first-start admin password works'),
+        cookieSecure: z.boolean().default(false).describe('Mark the session cookie Secure (enable behind HTTPS)'),
+        loginRateLimitPerMinute: z.number().int().positive().default(10).describe('Login attempts per client address and minute'),
+      })
+      .prefault({})
+      .describe('Authentication'),
+    audit: z
+      .strictObject({
+        partition: z.enum(['day', 'month']).default('month').describe('Length of one hash-chain partition'),
+        retentionDays: z.number().int().positive().default(7 * 365 + 2).describe('How long audit partitions are kept before they may be archived and dropped (default 7 years)'),
+      })
+      .prefault({})
+      .describe('Audit trail'),
+    map: z
+      .strictObject({
+        center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).default([22.3193, 114.1694]).describe('Initial map centre [lat, lon] (default Hong Kong)'),
+        zoom: z.number().int().min(1).max(20).default(11).describe('Initial map zoom'),
+        tileUrl: z.string().optional().describe('Optional raster tile URL template, e.g. https://tiles.example/{z}/{x}/{y}.png; without one the map draws cameras on a plain background'),
+        attribution: z.string().optional().describe('Attribution shown with the tiles'),
+      })
+      .prefault({})
+      .describe('Map in the web app'),
+    log: z
+      .strictObject({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
+      })
+      .prefault({})
+      .describe('Logging'),
+  })
+  .describe('SmartView configuration');
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

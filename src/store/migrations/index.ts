@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import * as m0001 from './0001_foundation';
+
+export interface MigrationContext {
+  engine: 'sqlite' | 'postgres';
+}
+
+export interface Migration {
+  name: string;
+  up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
+}
+
+/**
+ * Every migration in order. Append only: a released migration is never edited.
+ * Each runs in a transaction on both engines; the name is recorded in `schema_migrations`.
+ */
+export const MIGRATIONS: Migration[] = [{ name: '0001_foundation', up: m0001.up }];
