@@ -25,5 +25,5 @@ if (files.length === 0) {
   process.exit(1);
 }
 const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files];
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, SMARTVIEW_TEST: '1' } });
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
 process.exit(r.status ?? 1);

@@ -33,7 +33,8 @@ export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('SMARTVIEW_') || raw === undefined) continue;
     const rest = name.slice('SMARTVIEW_'.length);
-    if (['CONFIG', 'TOKEN', 'URL', 'ADMIN_PASSWORD'].includes(rest)) continue; // CLI variables, not config keys
+    // CLI and test-harness variables, not config keys:
+    if (['CONFIG', 'TOKEN', 'URL', 'ADMIN_PASSWORD'].includes(rest) || rest.startsWith('TEST') || rest.startsWith('SKIP_')) continue;
     const keys = rest.split('__').map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
     let cursor: Record<string, unknown> = out;
     keys.forEach((k, idx) => {
