@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit';
 import { registerCameraCommands } from './commands/cameras';
 import { registerConfigCommands } from './commands/config';
+import { registerOpenapiCommand } from './commands/openapi';
 import { registerServeCommand } from './commands/serve';
 import { registerUserCommands } from './commands/users';
 import { fail } from './output';
@@ -11,6 +12,12 @@ import { fail } from './output';
  * (--json: one object a line), everything else to stderr. Later issues add their commands in
  * src/cli/commands/ and register them here.
  */
+// `smartview … | head` closes stdout early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const program = new Command('smartview')
   .description('SmartView: open, city-scale CCTV platform')
   .version('0.1.0')
@@ -23,6 +30,7 @@ registerConfigCommands(program);
 registerCameraCommands(program);
 registerUserCommands(program);
 registerAuditCommands(program);
+registerOpenapiCommand(program);
 
 try {
   await program.parseAsync(process.argv);
