@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { errorMessage } from '../core/errors';
 import { CredentialRepository } from '../auth/credential.repository';
 import type { SmartView } from './app';
@@ -13,6 +14,13 @@ export class Scheduler {
     });
     this.every(5 * 60_000, 'audit.seal', async () => {
       await this.sv.audit.seal();
+    });
+    // Audit partitions past their retention are written to <dataDir>/audit-archive (with their
+    // signed checkpoint, verifiable on their own) and only then dropped from the database.
+    this.every(24 * 3_600_000, 'audit.archive', async () => {
+      const log = this.sv.audit.log;
+      const r = await log.archive(this.sv.store.db, log.retentionCutoff(this.sv.config.audit.retentionDays), path.join(this.sv.config.dataDir, 'audit-archive'));
+      if (r.archived.length) this.sv.log.info({ archived: r.archived.map((a) => a.chain) }, 'audit partitions archived after their retention');
     });
   }
 
