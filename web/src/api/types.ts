@@ -1,50 +1,27 @@
-/** Shapes of the SmartView HTTP API (see GET /api/openapi.json). Times are integer UTC ms. */
+/**
+ * Shapes of the SmartView HTTP API. Response and request types come from openapi.gen.ts, which is
+ * generated from the server's route schemas (`npm run sdk:generate`); never hand-write them here.
+ * Times are integer UTC ms.
+ */
+import type { paths } from './openapi.gen';
 
-export interface Grant {
-  role: string;
-  organisations: string[] | null;
-  districts: string[] | null;
-}
+type Json200<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch'> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+type Json201<P extends keyof paths, M extends 'post'> = paths[P][M] extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;
+type Query<P extends keyof paths, M extends 'get'> = paths[P][M] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  permissions: string[];
-  grants: Grant[];
-  passwordExpiresAt: number | null;
-}
-
-export interface SiteInfo {
-  siteId: string;
-  siteName: string;
-  version: string;
-  map: {
-    center: [number, number];
-    zoom: number;
-    tileUrl?: string;
-    attribution?: string;
-  };
-}
-
-export type Transport = 'tcp' | 'udp' | 'auto';
-export type CameraStatus = 'unknown' | 'online' | 'offline';
-
-export interface Camera {
-  id: string;
-  name: string;
-  location: { lat: number; lon: number; district: string; address: string };
-  owner: string;
-  source: { url: string; subUrl: string | null; transport: Transport; hasCredentials: boolean };
-  bearingDeg: number | null;
-  fovDeg: number | null;
-  tags: string[];
-  sharing: { liveAllowed: boolean; playbackAllowed: boolean; retentionDays: number | null };
-  status: CameraStatus;
-  statusChangedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export type Me = Json200<'/api/auth/me', 'get'>;
+export type Grant = Me['grants'][number];
+export type SiteInfo = Json200<'/api/site', 'get'>;
+export type Camera = Json200<'/api/cameras/{id}', 'get'>;
+export type Transport = Camera['source']['transport'];
+export type CameraStatus = Camera['status'];
+export type Organisation = Json200<'/api/organisations', 'get'>['items'][number];
+export type ImportResult = Json200<'/api/cameras/import', 'post'>;
+export type AuditRecord = Json200<'/api/audit', 'get'>['items'][number];
+export type AuditQuery = Query<'/api/audit', 'get'>;
+export type VerifyResult = Json200<'/api/audit/verify', 'get'>;
+export type VerifyProblem = VerifyResult['problems'][number];
+export type CreatedToken = Json201<'/api/tokens', 'post'>;
 
 export interface Page<T> {
   items: T[];
@@ -54,6 +31,7 @@ export interface Page<T> {
 /** [minLon, minLat, maxLon, maxLat] */
 export type BBox = [number, number, number, number];
 
+/** The camera list's query as the app builds it (bbox as a tuple; the wire form is a string). */
 export interface CameraQuery {
   q?: string;
   owner?: string;
@@ -64,19 +42,9 @@ export interface CameraQuery {
   cursor?: string;
 }
 
-export interface Organisation {
-  id: string;
-  name: string;
-  kind: string;
-  policy: { liveAllowed: boolean; playbackAllowed: boolean; retentionDaysCap: number | null };
-}
-
 export type ImportFormat = 'csv' | 'geojson';
 
-export interface ImportResult {
-  imported: number;
-}
-
+/** details of an HTTP 422 `import_rejected` answer (see CameraService.import). */
 export interface RejectedRow {
   row: number;
   id: string | null;
@@ -86,48 +54,6 @@ export interface RejectedRow {
 export interface ImportRejection {
   total: number;
   rejected: RejectedRow[];
-}
-
-export interface AuditRecord {
-  seq: number;
-  chain: string;
-  chainSeq: number;
-  at: number;
-  actorId: string | null;
-  actorName: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  cameraIds: string[];
-  purpose: string | null;
-  caseRef: string | null;
-  ip: string | null;
-  outcome: string;
-  details: Record<string, unknown>;
-}
-
-export interface AuditQuery {
-  from?: number;
-  to?: number;
-  actorId?: string;
-  action?: string;
-  cameraId?: string;
-  caseRef?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-export interface VerifyProblem {
-  chain: string;
-  chainSeq?: number;
-  kind: string;
-  message: string;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  recordsChecked: number;
-  problems: VerifyProblem[];
 }
 
 /** A message on the live event socket. */
