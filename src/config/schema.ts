@@ -70,6 +70,42 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Audit trail'),
+    media: z
+      .strictObject({
+        ffmpegPath: z.string().min(1).default('ffmpeg').describe('ffmpeg executable'),
+        ffprobePath: z.string().min(1).default('ffprobe').describe('ffprobe executable'),
+      })
+      .prefault({})
+      .describe('Media tools (only src/media spawns them)'),
+    recording: z
+      .strictObject({
+        storages: z
+          .array(
+            z.strictObject({
+              id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).describe('Storage id, recorded with every segment'),
+              path: z.string().min(1).describe('Directory (relative paths are below dataDir)'),
+              quotaBytes: z.number().int().positive().optional().describe('Most bytes of recordings kept here; the oldest unprotected footage goes first'),
+            }),
+          )
+          .min(1)
+          .default([{ id: 'local', path: 'recordings' }])
+          .describe('Where recordings are written'),
+        segmentSeconds: z.number().int().min(2).max(60).default(10).describe('Length of one recorded segment'),
+        rtspTransport: z.enum(['tcp', 'udp']).default('tcp').describe('Default RTSP transport when a camera says auto'),
+        restartInitialDelayMs: z.number().int().positive().default(1000).describe('First back-off after a recorder process exits'),
+        restartMaxDelayMs: z.number().int().positive().default(30_000).describe('Longest back-off between restarts'),
+        stallTimeoutMs: z.number().int().positive().default(20_000).describe('A recorder that writes nothing for this long is restarted'),
+      })
+      .prefault({})
+      .describe('Continuous recording'),
+    retention: z
+      .strictObject({
+        defaultDays: z.number().int().positive().default(30).describe('Retention of a camera that sets none (capped by its owner\'s policy)'),
+        sweepIntervalMs: z.number().int().positive().default(60_000).describe('How often retention runs'),
+        emergencyMinFreeBytes: z.number().int().nonnegative().default(2 * 1024 ** 3).describe('Below this free space on a storage, the emergency sweep deletes the oldest unprotected footage'),
+      })
+      .prefault({})
+      .describe('Retention of recordings'),
     map: z
       .strictObject({
         center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).default([22.3193, 114.1694]).describe('Initial map centre [lat, lon] (default Hong Kong)'),

@@ -145,6 +145,87 @@ export interface OutboxTable {
   published_at: number | null;
 }
 
+export interface SegmentTable {
+  id: Generated<number>;
+  camera_id: string;
+  node: string; // recorder node that holds the file
+  storage: string; // storage root id (config recording.storages[].id)
+  path: string; // relative to the storage root
+  start_ms: number;
+  end_ms: number;
+  bytes: number;
+  codec: string;
+  width: number | null;
+  height: number | null;
+  keyframes: string; // JSON array of keyframe offsets in ms from start_ms
+  sha256: string;
+  status: string; // ok | truncated | corrupt
+  created_at: number;
+}
+
+export interface RecordingGapTable {
+  id: Generated<number>;
+  camera_id: string;
+  start_ms: number;
+  end_ms: number | null; // null while the gap lasts
+  reason: string;
+}
+
+export interface LegalHoldTable {
+  id: Generated<number>;
+  camera_id: string;
+  start_ms: number;
+  end_ms: number;
+  case_ref: string;
+  reason: string;
+  created_by: string;
+  created_at: number;
+  released_at: number | null;
+  released_by: string | null;
+}
+
+export interface RetentionDeletionTable {
+  id: Generated<number>;
+  camera_id: string;
+  storage: string;
+  path: string;
+  start_ms: number;
+  end_ms: number;
+  bytes: number;
+  sha256: string;
+  rule: string; // age | owner_cap | quota | emergency | corrupt
+  at: number;
+}
+
+export interface CameraHealthTable {
+  camera_id: string;
+  state: string; // unknown | starting | online | offline | failed
+  fps: number | null;
+  bitrate_bps: number | null;
+  reconnects: number;
+  last_segment_at: number | null;
+  storage_bytes: number;
+  tamper: string; // JSON object of tamper flags
+  probe: string | null; // JSON of the last ffprobe result
+  last_error: string | null;
+  updated_at: number;
+}
+
+export interface EvidenceExportTable {
+  id: string;
+  case_ref: string;
+  purpose: string;
+  created_by: string;
+  created_at: number;
+  camera_ids: string; // JSON array
+  start_ms: number;
+  end_ms: number;
+  path: string;
+  manifest_sha256: string | null;
+  status: string; // running | done | failed
+  error: string | null;
+}
+
 export interface Database {
   organisations: OrganisationTable;
   cameras: CameraTable;
@@ -157,4 +238,10 @@ export interface Database {
   audit_chains: AuditChainTable;
   audit_checkpoints: AuditCheckpointTable;
   outbox: OutboxTable;
+  segments: SegmentTable;
+  recording_gaps: RecordingGapTable;
+  legal_holds: LegalHoldTable;
+  retention_deletions: RetentionDeletionTable;
+  camera_health: CameraHealthTable;
+  evidence_exports: EvidenceExportTable;
 }

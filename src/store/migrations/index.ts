@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as m0001 from './0001_foundation';
+import * as m0002 from './0002_video';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -14,4 +15,7 @@ export interface Migration {
  * Every migration in order. Append only: a released migration is never edited.
  * Each runs in a transaction on both engines; the name is recorded in `schema_migrations`.
  */
-export const MIGRATIONS: Migration[] = [{ name: '0001_foundation', up: m0001.up }];
+export const MIGRATIONS: Migration[] = [
+  { name: '0001_foundation', up: m0001.up },
+  { name: '0002_video', up: m0002.up },
+];
