@@ -52,8 +52,8 @@ export class SegmentRepository {
           })),
         )
         .onConflict((oc) => oc.columns(['storage', 'path']).doNothing())
-        .executeTakeFirst();
-      n += Number(r.numInsertedRows ?? 0);
+        .execute();
+      n += r.reduce((sum, x) => sum + Number(x.numInsertedRows ?? 0), 0);
     }
     return n;
   }
