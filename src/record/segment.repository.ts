@@ -53,7 +53,7 @@ export class SegmentRepository {
         )
         .onConflict((oc) => oc.columns(['storage', 'path']).doNothing())
         .execute();
-      n += r.reduce((sum, x) => sum + Number(x.numInsertedRows ?? 0), 0);
+      n += r.reduce((sum, x) => sum + Number(x.numInsertedOrUpdatedRows ?? 0), 0);
     }
     return n;
   }
