@@ -88,7 +88,8 @@ export class CameraService {
       const { id: _id, created_at: _c, status: _s, status_changed_at: _sc, ...set } = row;
       await repo.update(id, set);
       if (credentials) await repo.setCredentials([{ cameraId: id, ...credentials, updatedAt: now }]);
-      const fields = Object.keys(patch).filter((k) => k !== 'source' || !('password' in (patch.source ?? {}))).concat(patch.source?.password !== undefined ? ['credentials'] : []);
+      // Field names only, never values: the audit trail must not hold credentials.
+      const fields = [...Object.keys(patch), ...(patch.source?.username !== undefined || patch.source?.password !== undefined ? ['credentials'] : [])];
       await this.audit.record(tx, ctx, { action: 'camera.update', targetType: 'camera', targetId: id, cameraIds: [id], details: { fields } });
       await addEvent(tx, 'camera.updated', { cameraId: id, owner: row.owner, district: row.district, fields }, now);
     });
