@@ -108,10 +108,27 @@ for (const engine of ENGINES) {
       assert.equal(badUrl.status, 400);
     });
 
+    test('update and delete: credentials replaced but never shown, owner cap enforced', async () => {
+      const up = await api('PATCH', '/api/cameras/cam-1', admin, { name: 'Queensway East', source: { password: 'N3w-Secret-pw' } });
+      assert.equal(up.status, 200, up.text);
+      assert.equal(up.json.name, 'Queensway East');
+      assert.equal(up.json.source.hasCredentials, true);
+      assert.ok(!up.text.includes('N3w-Secret-pw'));
+      const capped = await api('PATCH', '/api/cameras/h-2', admin, { sharing: { retentionDays: 90 } });
+      assert.equal(capped.status, 400);
+      assert.match(capped.json.error.message, /exceeds the owner's cap of 31 days/);
+      const del = await api('DELETE', '/api/cameras/p-1', admin);
+      assert.equal(del.status, 204);
+      assert.equal((await api('GET', '/api/cameras/p-1', admin)).status, 404);
+      const audit = await api('GET', '/api/audit?action=camera.update', admin);
+      assert.ok(audit.json.items.some((i: { details: { fields: string[] } }) => i.details.fields.includes('credentials')));
+      assert.ok(!audit.text.includes('N3w-Secret-pw'));
+    });
+
     test('every change is audited with the actor', async () => {
       const r = await api('GET', '/api/audit?action=camera.', admin);
       const actions = r.json.items.map((i: { action: string }) => i.action);
-      assert.ok(actions.includes('camera.create') && actions.includes('camera.import') && actions.includes('camera.export'), actions.join());
+      assert.ok(['camera.create', 'camera.import', 'camera.export', 'camera.update', 'camera.delete'].every((a) => actions.includes(a)), actions.join());
       assert.ok(r.json.items.every((i: { actorName: string }) => i.actorName === 'admin'));
       const v = await api('GET', '/api/audit/verify', admin);
       assert.equal(v.json.ok, true, v.text);
