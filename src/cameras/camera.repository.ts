@@ -64,24 +64,33 @@ export class CameraRepository {
     return r ? toCamera(r, r.cred !== null) : undefined;
   }
 
+  /**
+   * One page of cameras in scope matching the filter, ordered by id. The page's ids are found first
+   * (answered from the covering index on SQLite, index-only on PostgreSQL), then only those rows
+   * are read with their credential flag.
+   */
   async list(filter: CameraFilter, scopes: Scope[], limit: number, after?: string): Promise<Camera[]> {
-    let q = this.db
+    let ids = this.db.selectFrom('cameras').select('cameras.id').where((eb) => scopeCondition(eb, scopes));
+    if (filter.q) ids = ids.where('cameras.search_text', 'like', `%${escapeLike(filter.q.toLowerCase())}%`);
+    if (filter.owner?.length) ids = ids.where('cameras.owner', 'in', filter.owner);
+    if (filter.district?.length) ids = ids.where('cameras.district', 'in', filter.district);
+    if (filter.status) ids = ids.where('cameras.status', '=', filter.status);
+    if (filter.tag) ids = ids.where('cameras.tags', 'like', `%${escapeLike(JSON.stringify(filter.tag))}%`);
+    if (filter.bbox) {
+      const [minLon, minLat, maxLon, maxLat] = filter.bbox;
+      ids = ids.where('cameras.lat', '>=', minLat).where('cameras.lat', '<=', maxLat).where('cameras.lon', '>=', minLon).where('cameras.lon', '<=', maxLon);
+    }
+    if (after !== undefined) ids = ids.where('cameras.id', '>', after);
+    const page = (await ids.orderBy('cameras.id').limit(limit).execute()).map((r) => r.id);
+    if (page.length === 0) return [];
+    const rows = await this.db
       .selectFrom('cameras')
       .leftJoin('camera_credentials', 'camera_credentials.camera_id', 'cameras.id')
       .selectAll('cameras')
       .select('camera_credentials.camera_id as cred')
-      .where((eb) => scopeCondition(eb, scopes));
-    if (filter.q) q = q.where('cameras.search_text', 'like', `%${escapeLike(filter.q.toLowerCase())}%`);
-    if (filter.owner?.length) q = q.where('cameras.owner', 'in', filter.owner);
-    if (filter.district?.length) q = q.where('cameras.district', 'in', filter.district);
-    if (filter.status) q = q.where('cameras.status', '=', filter.status);
-    if (filter.tag) q = q.where('cameras.tags', 'like', `%${escapeLike(JSON.stringify(filter.tag))}%`);
-    if (filter.bbox) {
-      const [minLon, minLat, maxLon, maxLat] = filter.bbox;
-      q = q.where('cameras.lat', '>=', minLat).where('cameras.lat', '<=', maxLat).where('cameras.lon', '>=', minLon).where('cameras.lon', '<=', maxLon);
-    }
-    if (after !== undefined) q = q.where('cameras.id', '>', after);
-    const rows = await q.orderBy('cameras.id').limit(limit).execute();
+      .where('cameras.id', 'in', page)
+      .orderBy('cameras.id')
+      .execute();
     return rows.map((r) => toCamera(r, r.cred !== null));
   }
 

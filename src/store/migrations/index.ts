@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_video';
+import * as m0003 from './0003_cameras_bbox_index';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -18,4 +19,5 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   { name: '0001_foundation', up: m0001.up },
   { name: '0002_video', up: m0002.up },
+  { name: '0003_cameras_bbox_index', up: m0003.up },
 ];
