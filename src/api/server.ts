@@ -13,8 +13,14 @@ import type { UserService } from '../auth/user.service';
 import type { EventBus } from '../bus/bus';
 import type { CameraService } from '../cameras/camera.service';
 import type { Config } from '../config/schema';
+import type { ExportService } from '../evidence/export.service';
+import type { HealthService } from '../health/health.service';
+import type { HealthMetrics } from '../health/metrics';
 import type { Logger } from '../core/logger';
 import type { SiteKeyring } from '../keys/site-keys';
+import type { LiveService } from '../live/live.service';
+import type { PlaybackService } from '../playback/playback.service';
+import type { SnapshotService } from '../playback/snapshot.service';
 import type { OrganisationService } from '../organisations/organisation.service';
 import type { Store } from '../store/store';
 import { authHook } from './auth-hook';
@@ -24,7 +30,13 @@ import { registerAuditRoutes, type AuditReader } from './routes/audit.routes';
 import { registerAuthRoutes } from './routes/auth.routes';
 import { registerCameraRoutes, type CameraFormats } from './routes/camera.routes';
 import { registerEventRoutes } from './routes/events.routes';
+import { registerHealthRoutes } from './routes/health.routes';
+import { registerLiveRoutes } from './routes/live.routes';
+import { registerPlaybackRoutes } from './routes/playback.routes';
+import { registerEvidenceRoutes } from './routes/evidence.routes';
+import { registerRetentionRoutes } from './routes/retention.routes';
 import { registerSiteRoutes, VERSION } from './routes/site.routes';
+import type { Retention } from '../retention/wiring';
 import type { ZApp } from './types';
 
 /** Every route with its declared permission: the security tests walk this table. */
@@ -52,9 +64,19 @@ export interface ApiDeps {
   orgs: OrganisationService;
   cameras: CameraService;
   cameraFormats: CameraFormats;
+  /** Legal holds, deletion certificates, storage state (routes use retention.holds and retention.service). */
+  retention: Retention;
+  evidence: ExportService;
   audit: AuditReader;
+  playback: PlaybackService;
+  snapshots: SnapshotService;
+  live: LiveService;
   /** Built web app (dist/web); served at / when present. */
   webDir?: string;
+  /** Camera health and tamper flags (src/health). */
+  health: HealthService;
+  /** Prometheus registry (GET /metrics); also times every request. */
+  metrics: HealthMetrics;
 }
 
 /**
@@ -84,6 +106,7 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
     return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.observeHttp(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     req.log.debug({ method: req.method, url: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), user: req.principal?.username }, 'request');
   });
   for (const type of ['text/csv', 'application/geo+json', 'text/plain', 'application/octet-stream']) {
@@ -117,6 +140,11 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
   registerAdminRoutes(app, { orgs: deps.orgs, users: deps.users });
   registerAuditRoutes(app, { audit: deps.audit });
   registerEventRoutes(app, { bus: deps.bus, log: deps.log.child({ scope: 'events' }) });
+  registerPlaybackRoutes(app, { playback: deps.playback, snapshots: deps.snapshots });
+  registerLiveRoutes(app, { live: deps.live, log: deps.log.child({ scope: 'live' }) });
+  registerRetentionRoutes(app, { holds: deps.retention.holds, retention: deps.retention.service });
+  registerEvidenceRoutes(app, { evidence: deps.evidence });
+  registerHealthRoutes(app, { health: deps.health, metrics: deps.metrics });
 
   const webDir = deps.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

@@ -6,6 +6,11 @@ import { UserService } from '../auth/user.service';
 import { createBus } from '../bus/index';
 import type { EventBus } from '../bus/bus';
 import { CameraService } from '../cameras/camera.service';
+import { ExportService } from '../evidence/export.service';
+import { HealthService } from '../health/health.service';
+import { HealthMetrics } from '../health/metrics';
+import { HealthMonitor } from '../health/monitor';
+import { VERSION } from '../api/routes/site.routes';
 import { cameraFormats } from '../cameras/import/formats';
 import { sqlitePath } from '../config/load';
 import type { Config } from '../config/schema';
@@ -14,10 +19,17 @@ import { systemClock, type Clock } from '../core/time';
 import { OutboxRelay } from '../events/outbox';
 import { SecretBox } from '../keys/secret-box';
 import { SiteKeyring } from '../keys/site-keys';
+import { CameraSources } from '../live/camera-source';
+import { LiveHub } from '../live/live-hub';
+import { LiveService } from '../live/live.service';
+import { PlaybackService } from '../playback/playback.service';
+import { storageRoots } from '../playback/segment-file';
+import { SnapshotService } from '../playback/snapshot.service';
 import { OrganisationService } from '../organisations/organisation.service';
 import { Store } from '../store/store';
 import { createAuditService, type AuditService } from './audit-service';
 import { Scheduler } from './scheduler';
+import { createRetention, type Retention } from '../retention/index';
 
 /** Everything a SmartView process holds, wired by hand: the one composition root. */
 export interface SmartView {
@@ -31,7 +43,21 @@ export interface SmartView {
   users: UserService;
   orgs: OrganisationService;
   cameras: CameraService;
+  evidence: ExportService;
+  playback: PlaybackService;
+  snapshots: SnapshotService;
+  live: LiveService;
+  /** The live streams (one ffmpeg per watched camera) of this process. */
+  liveHub: LiveHub;
   relay: OutboxRelay;
+  /** Retention sweep, legal holds, and the StorageGate the recorder consults. */
+  retention: Retention;
+  /** Camera health views and tamper state (src/health). */
+  health: HealthService;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: HealthMetrics;
+  /** Tamper samplers of the cameras the recorder has online; started by `serve` on recorder nodes. */
+  healthMonitor: HealthMonitor;
   close(): Promise<void>;
 }
 
@@ -52,6 +78,15 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const audit = createAuditService({ store, keyring, node: config.site.id, partition: config.audit.partition, clock });
   const relay = new OutboxRelay(store, bus, log.child({ scope: 'outbox' }));
   const kick = () => relay.kick();
+  const tools = { ffmpegPath: config.media.ffmpegPath, ffprobePath: config.media.ffprobePath };
+  const liveHub = new LiveHub({ tools, log: log.child({ scope: 'live' }) });
+  const sources = new CameraSources(store, secrets, { defaultTransport: config.recording.rtspTransport });
+  const playback = new PlaybackService(store, audit, storageRoots(config), clock, log.child({ scope: 'playback' }));
+  // node = segments.node of the footage this process's storages hold (the recorder writes the same id)
+  const retention = createRetention({ config, store, audit, log, clock, node: config.site.id, afterCommit: kick });
+  const health = new HealthService(store, audit, clock, log.child({ scope: 'health' }), kick);
+  const metrics = new HealthMetrics(store, log.child({ scope: 'metrics' }));
+  const healthMonitor = new HealthMonitor({ store, health, sources, bus, tools, config: config.health, log: log.child({ scope: 'health' }), metrics });
   const sv: SmartView = {
     config,
     log,
@@ -63,8 +98,24 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     users: new UserService(store, audit, clock),
     orgs: new OrganisationService(store, audit, clock),
     cameras: new CameraService(store, audit, secrets, clock, kick),
+    evidence: new ExportService({
+      store, audit, signer: keyring, clock, log: log.child({ scope: 'evidence' }), site: config.site, dataDir: config.dataDir,
+      storages: config.recording.storages, tools: { ffmpegPath: config.media.ffmpegPath, ffprobePath: config.media.ffprobePath }, softwareVersion: VERSION,
+    }),
+    playback,
+    snapshots: new SnapshotService(store, audit, playback, liveHub, sources, tools, log.child({ scope: 'snapshot' })),
+    live: new LiveService(store, audit, sources, liveHub),
+    liveHub,
     relay,
+    retention,
+    health,
+    metrics,
+    healthMonitor,
     async close() {
+      await healthMonitor.stop();
+      liveHub.close();
+      await retention.sweeper.stop();
+      await sv.evidence.idle();
       await relay.stop();
       if (!opts.busOverride) await bus.close();
       await store.close();
@@ -85,10 +136,14 @@ export interface Running {
 export async function serve(config: Config, log: Logger, opts: { webDir?: string; initialAdminPassword?: string } = {}): Promise<Running> {
   const sv = await openSmartView(config, log);
   await sv.orgs.ensureDefault();
+  const interrupted = await sv.evidence.recoverInterrupted();
+  if (interrupted) log.warn({ interrupted }, 'evidence exports interrupted by the last stop were marked failed');
   const initialAdmin = await sv.users.ensureInitialAdmin(config.auth.initialPasswordTtlMs, opts.initialAdminPassword);
   sv.relay.start();
   const scheduler = config.roles.includes('scheduler') ? new Scheduler(sv) : undefined;
   scheduler?.start();
+  await sv.metrics.init();
+  if (config.roles.includes('recorder') && config.health.enabled) await sv.healthMonitor.start();
   let api: FastifyInstance | undefined;
   let url: string | undefined;
   if (config.roles.includes('api')) {
@@ -102,8 +157,15 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
       users: sv.users,
       orgs: sv.orgs,
       cameras: sv.cameras,
+      evidence: sv.evidence,
       cameraFormats,
+      retention: sv.retention,
       audit: sv.audit,
+      playback: sv.playback,
+      snapshots: sv.snapshots,
+      live: sv.live,
+      health: sv.health,
+      metrics: sv.metrics,
       webDir: opts.webDir,
     });
     await app.listen({ host: config.server.host, port: config.server.port });

@@ -9,8 +9,14 @@ export class Scheduler {
   constructor(private readonly sv: SmartView) {}
 
   start(): void {
+    // Retention runs its own loop: every retention.sweepIntervalMs, and again at once while a backlog remains.
+    this.sv.retention.sweeper.start(this.sv.config.retention.sweepIntervalMs);
     this.every(10 * 60_000, 'sessions.cleanup', async () => {
       await new CredentialRepository(this.sv.store.db).deleteExpiredSessions(Date.now());
+    });
+    // Measured fps, bitrate and storage of every camera (src/health), for lists and the health page.
+    this.every(this.sv.config.health.refreshIntervalMs, 'health.refresh', async () => {
+      await this.sv.health.refreshMeasurements();
     });
     this.every(5 * 60_000, 'audit.seal', async () => {
       await this.sv.audit.seal();
@@ -35,5 +41,6 @@ export class Scheduler {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    void this.sv.retention.sweeper.stop();
   }
 }

@@ -22,6 +22,9 @@ export const PERMISSIONS = [
   'playback.view',
   'export.create',
   'search.run',
+  'hold.read',
+  'hold.manage',
+  'metrics.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -30,8 +33,8 @@ export type Role = (typeof ROLES)[number];
 
 const viewer: Permission[] = ['site.read', 'camera.read', 'organisation.read', 'events.read', 'live.view', 'token.manage'];
 const operator: Permission[] = [...viewer, 'playback.view'];
-const investigator: Permission[] = [...operator, 'search.run', 'export.create'];
-const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read'];
+const investigator: Permission[] = [...operator, 'search.run', 'export.create', 'hold.read', 'hold.manage'];
+const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read', 'metrics.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set(viewer),
@@ -41,8 +44,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   administrator: new Set<Permission>([
     'site.read', 'camera.read', 'camera.write', 'camera.import', 'camera.export', 'organisation.read', 'organisation.write',
     'user.read', 'user.write', 'token.manage', 'events.read', 'audit.read', 'audit.verify', 'live.view', 'playback.view',
+    'hold.read', 'hold.manage', 'metrics.read',
   ]),
-  auditor: new Set<Permission>(['site.read', 'camera.read', 'organisation.read', 'audit.read', 'audit.verify', 'token.manage']),
+  auditor: new Set<Permission>(['site.read', 'camera.read', 'organisation.read', 'audit.read', 'audit.verify', 'token.manage', 'hold.read']),
 };
 
 export interface Grant {

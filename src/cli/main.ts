@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommands } from './commands/audit';
+import { registerHoldCommands } from './commands/holds';
 import { registerCameraCommands } from './commands/cameras';
 import { registerConfigCommands } from './commands/config';
+import { registerEvidenceCommands } from './commands/evidence';
 import { registerOpenapiCommand } from './commands/openapi';
 import { registerServeCommand } from './commands/serve';
 import { registerUserCommands } from './commands/users';
@@ -30,6 +32,8 @@ registerConfigCommands(program);
 registerCameraCommands(program);
 registerUserCommands(program);
 registerAuditCommands(program);
+registerEvidenceCommands(program);
+registerHoldCommands(program);
 registerOpenapiCommand(program);
 
 try {

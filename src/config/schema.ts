@@ -106,6 +106,37 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Retention of recordings'),
+    health: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Sample cameras for tamper detection on recorder nodes'),
+        sampleIntervalMs: z.number().int().min(1000).max(3_600_000).default(5000).describe('One greyscale frame per camera every this many ms (decoding keyframes only when this is at least the GOP)'),
+        frameWidth: z.number().int().min(16).max(320).default(64).describe('Width of the analysed greyscale frame'),
+        frameHeight: z.number().int().min(9).max(180).default(36).describe('Height of the analysed greyscale frame'),
+        raiseAfter: z.number().int().min(1).max(100).default(3).describe('Consecutive samples that must agree before a tamper flag is raised'),
+        clearAfter: z.number().int().min(1).max(100).default(3).describe('Consecutive samples that must agree before a tamper flag clears'),
+        thresholds: z
+          .strictObject({
+            darkMaxBrightness: z.number().min(0).max(255).default(25).describe('dark: mean brightness (0–255) below this raises'),
+            darkClearBrightness: z.number().min(0).max(255).default(35).describe('dark: mean brightness above this clears'),
+            coveredMaxContrast: z.number().min(0).max(128).default(5).describe('covered: contrast (σ of luma) below this, with almost no edges, raises'),
+            coveredClearContrast: z.number().min(0).max(128).default(8).describe('covered: contrast above this clears'),
+            coveredMaxEdgeDensity: z.number().min(0).max(1).default(0.01).describe('covered: at most this share of edge pixels'),
+            defocusMaxRatio: z.number().min(0).max(1).default(0.45).describe('defocused: detail relative to the reference view below this raises'),
+            defocusClearRatio: z.number().min(0).max(1).default(0.6).describe('defocused: relative detail above this clears'),
+            movedMaxSimilarity: z.number().min(-1).max(1).default(0.5).describe('moved: similarity with the reference view below this raises'),
+            movedClearSimilarity: z.number().min(-1).max(1).default(0.65).describe('moved: similarity above this clears'),
+          })
+          .prefault({})
+          .describe('Tamper thresholds (calibrated on 64×36 frames; see docs/BENCHMARKS.md)'),
+        referenceAdaptRate: z.number().min(0).max(0.5).default(0.005).describe('How much of each clean, similar frame is blended into the reference view (follows light through the day; 0 = never)'),
+        persistIntervalMs: z.number().int().min(1000).default(60_000).describe('How often a camera\'s latest tamper measurements are written when no flag changes'),
+        refreshIntervalMs: z.number().int().min(1000).default(60_000).describe('How often measured fps, bitrate and storage are refreshed from the recorded segments'),
+        restartInitialDelayMs: z.number().int().positive().default(2000).describe('First back-off after a sampler process exits'),
+        restartMaxDelayMs: z.number().int().positive().default(60_000).describe('Longest back-off between sampler restarts'),
+        stallTimeoutMs: z.number().int().positive().optional().describe('A sampler that delivers no frame for this long is restarted (default: 3 intervals, at least 30 s)'),
+      })
+      .prefault({})
+      .describe('Camera health and tamper detection'),
     map: z
       .strictObject({
         center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).default([22.3193, 114.1694]).describe('Initial map centre [lat, lon] (default Hong Kong)'),

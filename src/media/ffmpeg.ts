@@ -43,6 +43,8 @@ export interface SpawnOptions {
   /** stdout: 'pipe' to read media from it, 'ignore' otherwise. */
   stdout?: 'pipe' | 'ignore';
   stdin?: 'pipe' | 'ignore';
+  /** Every stderr line, unredacted, for the caller's own parsing (never log it as is). */
+  onStderrLine?: (line: string) => void;
 }
 
 /** Starts a long-running ffmpeg (recording, live remux, sampling); the caller supervises it. */
@@ -57,7 +59,9 @@ export function spawnFfmpeg(tools: MediaTools, args: readonly string[], opts: Sp
     while ((i = buf.search(/[\r\n]/)) >= 0) {
       const line = buf.slice(0, i).trim();
       buf = buf.slice(i + 1);
-      if (line && emit) emit(line);
+      if (!line) continue;
+      opts.onStderrLine?.(line);
+      emit?.(line);
     }
     if (buf.length > 8192) buf = buf.slice(-8192);
   });
@@ -96,7 +100,7 @@ export function runTool(path: string, args: readonly string[], opts: { timeoutMs
       const err = redactUrl(stderr.trim()).split('\n').slice(-5).join(' | ');
       if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
       else if (signal) reject(new OperationalError('media_tool_timeout', `${path} was stopped (${signal}${outBytes > max ? ': output too large' : ': timed out'})`));
-      else reject(new OperationalError('media_tool_failed', `${path} failed (exit ${code}): ${err}`));
+      else reject(new OperationalError('media_tool_failed', `${path} failed (exit ${code}): ${err}`, { details: { exitCode: code, stderr: err } }));
     });
   });
 }

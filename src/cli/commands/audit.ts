@@ -37,4 +37,20 @@ export function registerAuditCommands(program: Command): void {
         else printLine(`${k.current ? '* ' : '  '}${k.keyId}  ${k.fingerprint}\n${k.publicKeyPem}`);
       }
     });
+  keys
+    .command('rotate')
+    .description('Make a new site signing key; old public keys are kept, so audit checkpoints and evidence signed before still verify (audited)')
+    .option('-c, --config <file>', 'YAML config file (or SMARTVIEW_CONFIG)')
+    .option('--json', 'print the new key as one JSON line')
+    .action(async (opts: { config?: string; json?: boolean }) => {
+      const k = await withLocalStore({ ...opts, quiet: opts.json }, async (sv) => {
+        const old = sv.keyring.current();
+        const fresh = sv.keyring.rotate();
+        await sv.store.transaction((tx) => sv.audit.record(tx, LOCAL_CLI, { action: 'keys.rotate', targetType: 'key', targetId: fresh.keyId, details: { previousKeyId: old.keyId, keyId: fresh.keyId, fingerprint: fresh.fingerprint } }));
+        return { keyId: fresh.keyId, fingerprint: fresh.fingerprint, publicKeyPem: fresh.publicKeyPem, previousKeyId: old.keyId };
+      });
+      if (opts.json) printJsonLine(k);
+      else printLine(`new site key ${k.keyId}  ${k.fingerprint}\n${k.publicKeyPem}`);
+      warn(`previous key ${k.previousKeyId} stays published for verification; restart running servers so they sign with the new key`);
+    });
 }

@@ -2,6 +2,8 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { AuditPage } from '../features/audit/AuditPage';
 import { CamerasPage } from '../features/cameras/CamerasPage';
+import { LivePage } from '../features/live/LivePage';
+import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { PasswordNotice } from '../features/login/PasswordNotice';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher';
 import { LiveIndicator } from '../live/LiveIndicator';
@@ -28,7 +30,10 @@ export function Shell({ me }: { me: Me }) {
   const { site, error: siteError } = useSite();
   const route = useRoute();
   const canAudit = can('audit.read');
-  const page = route === 'audit' && canAudit ? 'audit' : 'cameras';
+  const canLive = can('live.view');
+  const canPlayback = can('playback.view');
+  const page: Route =
+    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) ? route : 'cameras';
 
   return (
     <div className="shell">
@@ -39,6 +44,8 @@ export function Shell({ me }: { me: Me }) {
         </div>
         <nav className="nav">
           <NavLink route="cameras" current={page} label={t('nav.cameras')} />
+          {canLive && <NavLink route="live" current={page} label={t('nav.live')} />}
+          {canPlayback && <NavLink route="playback" current={page} label={t('nav.playback')} />}
           {canAudit && <NavLink route="audit" current={page} label={t('nav.audit')} />}
         </nav>
         <div className="topbar-right">
@@ -55,7 +62,9 @@ export function Shell({ me }: { me: Me }) {
       </header>
       {me.passwordExpiresAt !== null && <PasswordNotice expiresAt={me.passwordExpiresAt} />}
       {siteError && <div className="notice warn">{t('site.unavailable')}</div>}
-      <main className="content">{page === 'audit' ? <AuditPage /> : <CamerasPage />}</main>
+      <main className="content">
+        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : <CamerasPage />}
+      </main>
     </div>
   );
 }

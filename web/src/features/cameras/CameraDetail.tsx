@@ -3,7 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { isAbort } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { Camera } from '../../api/types';
+import { useAuth } from '../../app/auth';
 import { errorText } from '../../app/errors';
+import { hrefFor } from '../../app/router';
+import { ExportDialog } from '../evidence/ExportDialog';
 import { formatHkt } from '../../time/format';
 
 interface Props {
@@ -18,6 +21,8 @@ export function CameraDetail({ id, revision, nameOf, onClose }: Props) {
   const { t } = useTranslation();
   const [cam, setCam] = useState<Camera | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [exportOpen, setExportOpen] = useState(false);
+  const { can } = useAuth();
 
   useEffect(() => {
     const ac = new AbortController();
@@ -67,6 +72,20 @@ export function CameraDetail({ id, revision, nameOf, onClose }: Props) {
       </header>
       {error !== null && <p className="error">{errorText(t, error)}</p>}
       {!cam && error === null && <p className="muted">{t('common.loading')}</p>}
+      {cam && (can('live.view') || can('playback.view')) && (
+        <div className="filter-buttons detail-actions">
+          {can('live.view') && (
+            <a className="button" href={hrefFor('live', { cams: cam.id, layout: 1 })} data-testid="open-live">
+              {t('cameras.detail.live')}
+            </a>
+          )}
+          {can('playback.view') && (
+            <a className="button" href={hrefFor('playback', { cams: cam.id })} data-testid="open-playback">
+              {t('cameras.detail.playback')}
+            </a>
+          )}
+        </div>
+      )}
       {cam && (
         <dl className="fields">
           {rows.map(([k, v]) => (
@@ -77,6 +96,14 @@ export function CameraDetail({ id, revision, nameOf, onClose }: Props) {
           ))}
         </dl>
       )}
+      {cam && can('export.create') && cam.sharing.playbackAllowed && (
+        <p>
+          <button type="button" onClick={() => setExportOpen(true)} data-testid="export-evidence">
+            {t('evidence.open')}
+          </button>
+        </p>
+      )}
+      {exportOpen && cam && <ExportDialog cameraIds={[cam.id]} onClose={() => setExportOpen(false)} />}
     </aside>
   );
 }
