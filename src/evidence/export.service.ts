@@ -1,0 +1,258 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { authorize } from '../auth/guard';
+import { isUnrestricted, type Scope } from '../auth/permissions';
+import type { Camera } from '../cameras/camera.model';
+import { CameraRepository } from '../cameras/camera.repository';
+import type { ActionContext, AuditAppender, AuditEntryInput } from '../core/context';
+import { errorMessage, NotFoundError, OperationalError, UserError, ValidationError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Clock } from '../core/time';
+import { runFfmpeg, type MediaTools } from '../media/ffmpeg';
+import { OrganisationRepository } from '../organisations/organisation.repository';
+import { resolveUnder } from '../record/layout';
+import { SegmentRepository, type Segment } from '../record/segment.repository';
+import type { Store } from '../store/store';
+import { buildBundle, type BundleSigner } from './bundle';
+import { ExportRepository, type ExportRecord, type ExportStatus } from './export.repository';
+import { bundleTarFiles } from './files';
+import { MANIFEST_FILE } from './manifest';
+import { tarSize, tarStream } from './tar';
+
+export const MAX_EXPORT_CAMERAS = 16;
+export const MAX_EXPORT_RANGE_MS = 24 * 3_600_000;
+
+export interface ExportServiceOptions {
+  store: Store;
+  audit: AuditAppender;
+  signer: BundleSigner;
+  clock: Clock;
+  log: Logger;
+  site: { id: string; name: string };
+  dataDir: string;
+  storages: Array<{ id: string; path: string }>;
+  tools: MediaTools;
+  softwareVersion: string;
+  /** Exports built at the same time; more wait their turn (status running, progress 0). */
+  maxConcurrent?: number;
+}
+
+export interface CreateExportInput {
+  cameraIds: string[];
+  fromMs: number;
+  toMs: number;
+  purpose?: string;
+  caseRef?: string;
+}
+
+export interface ExportView {
+  id: string;
+  status: ExportStatus;
+  progress: number;
+  error: string | null;
+  cameraIds: string[];
+  fromMs: number;
+  toMs: number;
+  caseRef: string;
+  purpose: string;
+  createdBy: string;
+  createdAt: number;
+  manifestSha256: string | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * Evidence export: the original recording of cameras over a time range, as a signed bundle.
+ * create() checks everything a person can get wrong (case reference, scope, the owner's playback
+ * policy, footage present) before anything starts — refusals are audited — then builds the bundle
+ * as a background job whose progress get() reports. See docs/design/evidence.md.
+ */
+export class ExportService {
+  private readonly jobs = new Map<string, { progress: number; done: Promise<void> }>();
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private ffmpegVersion?: Promise<string>;
+
+  constructor(private readonly o: ExportServiceOptions) {}
+
+  get exportsDir(): string {
+    return path.resolve(this.o.dataDir, 'exports');
+  }
+
+  async create(ctx: ActionContext, input: CreateExportInput): Promise<ExportView> {
+    const scopes = authorize(ctx, 'export.create');
+    const caseRef = this.caseRefOf(ctx, input);
+    const purpose = input.purpose?.trim() || ctx.purpose?.trim() || '';
+    const actx: ActionContext = { ...ctx, caseRef: caseRef || undefined, purpose: purpose || undefined };
+    const base = { action: 'export.create', targetType: 'export', cameraIds: input.cameraIds.slice(0, MAX_EXPORT_CAMERAS), details: { fromMs: input.fromMs, toMs: input.toMs } };
+    if (!caseRef) await this.refuse(actx, base, 'case_ref_missing', new UserError('case_ref_required', 'An evidence export needs a case reference: send the X-Case-Ref header or caseRef in the body. The refused attempt has been audited.'));
+    if (!purpose) await this.refuse(actx, base, 'purpose_missing', new UserError('purpose_required', 'An evidence export needs a purpose (purpose in the body). The refused attempt has been audited.'));
+    const ids = [...new Set(input.cameraIds)];
+    if (ids.length === 0 || ids.length > MAX_EXPORT_CAMERAS) throw new ValidationError(`cameraIds: give 1 to ${MAX_EXPORT_CAMERAS} cameras`);
+    if (!(input.fromMs < input.toMs)) throw new ValidationError(`toMs must be after fromMs (${iso(input.fromMs)} … ${iso(input.toMs)})`);
+    if (input.toMs - input.fromMs > MAX_EXPORT_RANGE_MS) throw new ValidationError(`The range is longer than ${MAX_EXPORT_RANGE_MS / 3_600_000} hours; export it in parts`);
+
+    const cameras: Camera[] = [];
+    const segments = new Map<string, Segment[]>();
+    for (const id of ids) {
+      const cam = await new CameraRepository(this.o.store.db).get(id, scopes);
+      if (!cam) await this.refuse(actx, base, 'camera_not_found', new NotFoundError('camera', id), { cameraId: id });
+      const org = await new OrganisationRepository(this.o.store.db).get(cam!.owner);
+      if (!cam!.sharing.playbackAllowed || org?.policy.playbackAllowed === false) {
+        await this.refuse(actx, base, 'playback_not_allowed', new UserError('playback_not_allowed', `The owner of camera ${id} (${cam!.owner}) does not allow playback of its recordings, so they cannot be exported`, { cameraId: id }, 403), { cameraId: id });
+      }
+      const segs = await new SegmentRepository(this.o.store.db).inRange(id, input.fromMs, input.toMs);
+      if (!segs.length) {
+        await this.refuse(actx, base, 'no_recordings', new UserError('no_recordings', `No recordings of camera ${id} between ${iso(input.fromMs)} and ${iso(input.toMs)}`, { cameraId: id, fromMs: input.fromMs, toMs: input.toMs }, 422), { cameraId: id }, 'failed');
+      }
+      cameras.push(cam!);
+      segments.set(id, segs);
+    }
+
+    const now = this.o.clock.now();
+    const d = new Date(now);
+    const id = `ex-${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}-${randomBytes(5).toString('hex')}`;
+    const rec: ExportRecord = {
+      id, caseRef, purpose, createdBy: ctx.principal?.userId ?? ctx.systemActor ?? 'system', createdAt: now, cameraIds: ids, fromMs: input.fromMs, toMs: input.toMs,
+      path: path.join(this.exportsDir, id), manifestSha256: null, status: 'running', error: null,
+    };
+    await this.o.store.transaction(async (tx) => {
+      await new ExportRepository(tx).insert(rec);
+      await this.o.audit.record(tx, actx, { ...base, targetId: id, cameraIds: ids, details: { cameras: ids, fromMs: input.fromMs, toMs: input.toMs, from: iso(input.fromMs), to: iso(input.toMs), caseRef, purpose } });
+    });
+    const job = { progress: 0, done: Promise.resolve() };
+    this.jobs.set(id, job);
+    job.done = this.run(rec, actx, cameras, segments, job);
+    return this.view(rec);
+  }
+
+  async get(ctx: ActionContext, id: string): Promise<ExportView> {
+    return this.view(await this.visible(ctx, id));
+  }
+
+  /** The bundle as one tar (`<id>/…`); the download is audited. */
+  async download(ctx: ActionContext, id: string): Promise<{ filename: string; size: number; stream: Readable; manifestSha256: string }> {
+    const rec = await this.visible(ctx, id);
+    if (rec.status !== 'done' || !rec.manifestSha256) throw new UserError('export_not_ready', rec.status === 'failed' ? `Export ${id} failed: ${rec.error}` : `Export ${id} is still running`, { status: rec.status }, 409);
+    const manifest = await readFile(path.join(rec.path, MANIFEST_FILE)).catch((err: NodeJS.ErrnoException) => {
+      throw new OperationalError('bundle_missing', `The bundle of export ${id} is not on this node's disk (${err.code ?? err.message})`);
+    });
+    const sha = createHash('sha256').update(manifest).digest('hex');
+    if (sha !== rec.manifestSha256) throw new OperationalError('bundle_altered', `The manifest of export ${id} on disk is not the one recorded when it was made (SHA-256 ${sha}, recorded ${rec.manifestSha256}); it is not served`);
+    const files = await bundleTarFiles(rec.path, id, rec.createdAt);
+    const size = tarSize(files);
+    await this.o.store.transaction((tx) => this.o.audit.record(tx, { ...ctx, caseRef: rec.caseRef, purpose: ctx.purpose ?? rec.purpose }, { action: 'export.download', targetType: 'export', targetId: id, cameraIds: rec.cameraIds, details: { manifestSha256: sha, bytes: size } }));
+    return { filename: `${id}.tar`, size, stream: tarStream(files), manifestSha256: sha };
+  }
+
+  /** Start-up: exports this node was building when it stopped are marked failed. */
+  async recoverInterrupted(): Promise<number> {
+    const stale = (await new ExportRepository(this.o.store.db).running(this.exportsDir + path.sep)).filter((r) => !this.jobs.has(r.id));
+    for (const r of stale) await new ExportRepository(this.o.store.db).finish(r.id, { status: 'failed', error: 'interrupted: the server stopped while this export ran; start it again' });
+    return stale.length;
+  }
+
+  /** Waits for the exports being built (used on shutdown and by tests). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.jobs.values()].map((j) => j.done));
+  }
+
+  private caseRefOf(ctx: ActionContext, input: CreateExportInput): string {
+    const body = input.caseRef?.trim();
+    const header = ctx.caseRef?.trim();
+    if (body && header && body !== header) throw new ValidationError(`Two different case references: X-Case-Ref '${header}' and caseRef '${body}'; send one`);
+    return body || header || '';
+  }
+
+  private async refuse(ctx: ActionContext, base: AuditEntryInput, reason: string, err: Error, extra: Record<string, unknown> = {}, outcome: 'denied' | 'failed' = 'denied'): Promise<never> {
+    await this.o.store.transaction((tx) => this.o.audit.record(tx, ctx, { ...base, outcome, details: { ...base.details, reason, ...extra } }));
+    throw err;
+  }
+
+  private async visible(ctx: ActionContext, id: string): Promise<ExportRecord> {
+    const scopes: Scope[] = authorize(ctx, 'export.create');
+    const rec = await new ExportRepository(this.o.store.db).get(id);
+    if (!rec) throw new NotFoundError('export', id);
+    if (!isUnrestricted(scopes)) {
+      const repo = new CameraRepository(this.o.store.db);
+      for (const c of rec.cameraIds) if (!(await repo.get(c, scopes))) throw new NotFoundError('export', id); // out of scope looks like absent
+    }
+    return rec;
+  }
+
+  private view(r: ExportRecord): ExportView {
+    const job = this.jobs.get(r.id);
+    const progress = r.status === 'done' ? 1 : job ? job.progress : 0;
+    return { id: r.id, status: r.status, progress: Math.round(progress * 1000) / 1000, error: r.error, cameraIds: r.cameraIds, fromMs: r.fromMs, toMs: r.toMs, caseRef: r.caseRef, purpose: r.purpose, createdBy: r.createdBy, createdAt: r.createdAt, manifestSha256: r.manifestSha256 };
+  }
+
+  /** For the manifest; a failure is stated there ('unknown: …') — the export itself fails later if ffmpeg is really missing. */
+  private ffmpegVersionLine(): Promise<string> {
+    this.ffmpegVersion ??= runFfmpeg(this.o.tools, ['-version'], { timeoutMs: 10_000 }).then(
+      (r) => r.stdout.toString('utf8').split('\n')[0]!.trim(),
+      (err: unknown) => {
+        this.ffmpegVersion = undefined; // ask again next time
+        return `unknown: ${errorMessage(err)}`;
+      },
+    );
+    return this.ffmpegVersion;
+  }
+
+  private storageRoot(id: string): string {
+    const s = this.o.storages.find((x) => x.id === id);
+    if (!s) throw new OperationalError('storage_unknown', `Recordings on storage '${id}' are not reachable from this node (not in recording.storages)`);
+    return path.resolve(this.o.dataDir, s.path);
+  }
+
+  private async slot(): Promise<() => void> {
+    const max = this.o.maxConcurrent ?? 2;
+    if (this.active >= max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    return () => {
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+
+  private async run(rec: ExportRecord, ctx: ActionContext, cameras: Camera[], segments: Map<string, Segment[]>, job: { progress: number }): Promise<void> {
+    const release = await this.slot();
+    const audit = (tx: Parameters<AuditAppender['record']>[0], outcome: 'ok' | 'failed', details: Record<string, unknown>) =>
+      this.o.audit.record(tx, ctx, { action: 'export.complete', targetType: 'export', targetId: rec.id, cameraIds: rec.cameraIds, outcome, details });
+    try {
+      const p = ctx.principal;
+      const actor = ctx.systemActor ?? 'system';
+      const built = await buildBundle(this.o.tools, this.o.signer, {
+        exportId: rec.id, dir: rec.path, site: this.o.site, createdAt: rec.createdAt,
+        software: { name: 'SmartView', version: this.o.softwareVersion },
+        ffmpegVersion: this.ffmpegVersionLine(),
+        exporter: p ? { userId: p.userId, username: p.username, displayName: p.displayName } : { userId: actor, username: actor, displayName: actor },
+        caseRef: rec.caseRef, purpose: rec.purpose, fromMs: rec.fromMs, toMs: rec.toMs,
+        cameras: cameras.map((c) => ({
+          camera: { id: c.id, name: c.name, owner: c.owner, district: c.location.district },
+          sources: segments.get(c.id)!.map((s) => ({ segment: s, file: resolveUnder(this.storageRoot(s.storage), s.path) })),
+        })),
+      }, (x) => (job.progress = x));
+      await this.o.store.transaction(async (tx) => {
+        await new ExportRepository(tx).finish(rec.id, { status: 'done', manifestSha256: built.manifestSha256 });
+        await audit(tx, 'ok', { manifestSha256: built.manifestSha256, keyId: built.keyId, bytes: built.bytes, files: built.manifest.files.length + 2 });
+      });
+    } catch (err) {
+      const message = errorMessage(err);
+      this.o.log.warn({ exportId: rec.id, err: message }, 'evidence export failed');
+      try {
+        await this.o.store.transaction(async (tx) => {
+          await new ExportRepository(tx).finish(rec.id, { status: 'failed', error: message });
+          await audit(tx, 'failed', { error: message.slice(0, 500) });
+        });
+      } catch (err2) {
+        this.o.log.error({ exportId: rec.id, err: errorMessage(err2) }, 'could not record that an evidence export failed; it stays "running" until the next start-up');
+      }
+    } finally {
+      release();
+      this.jobs.delete(rec.id);
+    }
+  }
+}
