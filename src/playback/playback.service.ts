@@ -1,0 +1,132 @@
+import { authorize } from '../auth/guard';
+import type { Camera } from '../cameras/camera.model';
+import { CameraRepository } from '../cameras/camera.repository';
+import type { ActionContext, AuditAppender } from '../core/context';
+import { NotFoundError, UserError, ValidationError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Clock } from '../core/time';
+import { SegmentRepository, type Segment } from '../record/segment.repository';
+import type { Store } from '../store/store';
+import { PlaybackRepository } from './playback.repository';
+import { buildVodPlaylist } from './playlist';
+import { segmentFile, type SegmentFile } from './segment-file';
+import { enforceSharing, sharingAllows, SharingRefusedError } from './sharing';
+import { coveredMs, mergeRanges, type TimeRange } from './timeline';
+
+const HOUR = 3_600_000;
+export const PLAYBACK_LIMITS = {
+  /** Longest window of one timeline request. */
+  timelineMaxMs: 7 * 24 * HOUR,
+  /** Longest window of one playlist (a day of 10 s segments is 8,640 entries). */
+  playlistMaxMs: 24 * HOUR,
+  maxSegments: 20_000,
+};
+
+export interface Timeline {
+  cameraId: string;
+  fromMs: number;
+  toMs: number;
+  /** False when the owner's sharing policy refuses you playback (the timeline itself is metadata). */
+  playbackAllowed: boolean;
+  ranges: TimeRange[];
+  /** Gaps clipped to the window; an open gap ends at min(now, to). */
+  gaps: Array<{ startMs: number; endMs: number; reason: string; open: boolean }>;
+  /** Recorded share of the window, 0…1. */
+  coverage: number;
+  /** Reserved for analytics events on the timeline (later issues). */
+  events: unknown[];
+}
+
+export function segmentUri(id: number): string {
+  return `/api/playback/segments/${id}`;
+}
+
+/**
+ * Playback of recordings: timelines, HLS VOD playlists and the segment files behind them.
+ * Needs playback.view in scope (out of scope = 404) and the owner's sharing policy (403). ONE audit
+ * record per playlist ('playback.view' with camera, range and purpose) — not one per segment.
+ */
+export class PlaybackService {
+  constructor(
+    private readonly store: Store,
+    private readonly audit: AuditAppender,
+    private readonly roots: Map<string, string>,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async timeline(ctx: ActionContext, cameraId: string, fromMs: number, toMs: number): Promise<Timeline> {
+    checkWindow(fromMs, toMs, PLAYBACK_LIMITS.timelineMaxMs);
+    const camera = await this.camera(ctx, cameraId);
+    const repo = new PlaybackRepository(this.store.db);
+    const segs = await repo.segmentTimes(camera.id, fromMs, toMs, 200_000);
+    const ranges = mergeRanges(segs, fromMs, toMs);
+    const now = this.clock.now();
+    const gaps = (await repo.gaps(camera.id, fromMs, toMs)).map((g) => ({
+      startMs: Math.max(g.startMs, fromMs),
+      endMs: Math.min(g.endMs ?? Math.max(now, g.startMs), toMs),
+      reason: g.reason,
+      open: g.endMs === null,
+    }));
+    return {
+      cameraId: camera.id,
+      fromMs,
+      toMs,
+      playbackAllowed: sharingAllows(ctx.principal, camera, 'playback'),
+      ranges,
+      gaps: gaps.filter((g) => g.endMs > g.startMs),
+      coverage: Math.round((coveredMs(ranges) / (toMs - fromMs)) * 10_000) / 10_000,
+      events: [],
+    };
+  }
+
+  /** The HLS VOD playlist over [fromMs, toMs); audited once. */
+  async playlist(ctx: ActionContext, cameraId: string, fromMs: number, toMs: number): Promise<string> {
+    checkWindow(fromMs, toMs, PLAYBACK_LIMITS.playlistMaxMs);
+    const camera = await this.camera(ctx, cameraId);
+    const details = { fromMs, toMs };
+    await enforceSharing(this.store, this.audit, ctx, camera, 'playback', 'playback.view', details);
+    const repo = new PlaybackRepository(this.store.db);
+    const segs = await repo.segmentTimes(camera.id, fromMs, toMs, PLAYBACK_LIMITS.maxSegments);
+    if (segs.length === 0) {
+      throw new UserError('no_recordings', `Camera '${camera.id}' has no recordings between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`, { cameraId: camera.id, fromMs, toMs }, 404);
+    }
+    const gaps = await repo.gaps(camera.id, fromMs, toMs);
+    const text = buildVodPlaylist(segs, { fromMs, gaps, uri: (s) => segmentUri(s.id) });
+    await this.store.transaction((tx) =>
+      this.audit.record(tx, ctx, { action: 'playback.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], details: { ...details, segments: segs.length } }),
+    );
+    return text;
+  }
+
+  /** A segment's file, for the segment route (authorised per request, not audited: its playlist was). */
+  async segment(ctx: ActionContext, segmentId: number): Promise<{ segment: Segment; file: SegmentFile }> {
+    const scopes = authorize(ctx, 'playback.view');
+    const seg = await new SegmentRepository(this.store.db).byId(segmentId);
+    if (!seg || seg.status === 'corrupt') throw new NotFoundError('segment', String(segmentId));
+    const camera = await new CameraRepository(this.store.db).get(seg.cameraId, scopes);
+    if (!camera) throw new NotFoundError('segment', String(segmentId)); // out of scope looks absent
+    if (!sharingAllows(ctx.principal, camera, 'playback')) throw new SharingRefusedError('playback', camera);
+    return { segment: seg, file: segmentFile(this.roots, seg, this.log) };
+  }
+
+  /** The segment holding wall-clock time `atMs` (for snapshots), after the same checks as a playlist. */
+  async segmentAt(ctx: ActionContext, camera: Camera, atMs: number): Promise<{ segment: Segment; file: SegmentFile }> {
+    const [hit] = await new PlaybackRepository(this.store.db).segmentTimes(camera.id, atMs, atMs + 1, 1);
+    if (!hit) throw new UserError('no_recordings', `Camera '${camera.id}' has no recording at ${new Date(atMs).toISOString()}`, { cameraId: camera.id, atMs }, 404);
+    return this.segment(ctx, hit.id);
+  }
+
+  /** The camera if `ctx` may play it back (playback.view in scope), else 404. */
+  async camera(ctx: ActionContext, cameraId: string): Promise<Camera> {
+    const scopes = authorize(ctx, 'playback.view');
+    const camera = await new CameraRepository(this.store.db).get(cameraId, scopes);
+    if (!camera) throw new NotFoundError('camera', cameraId);
+    return camera;
+  }
+}
+
+function checkWindow(fromMs: number, toMs: number, maxMs: number): void {
+  if (!(toMs > fromMs)) throw new ValidationError('to must be after from (both integer UTC ms)', { fromMs, toMs });
+  if (toMs - fromMs > maxMs) throw new ValidationError(`the window is too long: at most ${Math.round(maxMs / HOUR)} hours per request`, { fromMs, toMs, maxMs });
+}
