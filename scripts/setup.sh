@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what SmartView needs on this machine, only where missing:
-#   system packages (Debian): ffmpeg; with --test also chromium (browser tests)
+#   system packages (Debian): ffmpeg; with --test also chromium (browser tests) and GStreamer's
+#   RTSP server with python3-gi (the RTSP test server of the recorder tests)
 #   npm packages (npm ci) when node_modules is missing or older than package-lock.json
 #   the web app build (dist/web) when missing or older than its sources
 set -euo pipefail
@@ -13,6 +14,10 @@ need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # The RTSP test server (test/support/rtsp-server.py): gst-rtsp-server through the system python3's gi.
+  for pkg in python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+  done
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages: ${need[*]}" >&2

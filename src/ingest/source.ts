@@ -15,6 +15,8 @@ export interface InputOptions {
   timeoutMs?: number;
   /** For file sources: loop forever at real-time speed (test and replay sources). Default true. */
   loopFiles?: boolean;
+  /** For file sources: read at the frame rate (-re). Default true; probes read as fast as they can. */
+  realtime?: boolean;
 }
 
 export function withCredentials(url: string, username?: string, password?: string): string {
@@ -45,7 +47,8 @@ export function ffmpegInputArgs(src: StreamSource, o: InputOptions): string[] {
       return ['-rw_timeout', timeoutUs, '-fflags', '+genpts', '-i', withCredentials(src.url, src.username, src.password)];
     case 'file:': {
       const path = decodeURIComponent(u.pathname);
-      return o.loopFiles === false ? ['-re', '-i', path] : ['-re', '-stream_loop', '-1', '-i', path];
+      const re = o.realtime === false ? [] : ['-re'];
+      return o.loopFiles === false ? [...re, '-i', path] : [...re, '-stream_loop', '-1', '-i', path];
     }
     default:
       throw new ValidationError(`unsupported source scheme '${u.protocol}'`);

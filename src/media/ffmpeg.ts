@@ -17,12 +17,20 @@ export function redactArgs(args: readonly string[]): string[] {
   return args.map((a) => redactUrl(a));
 }
 
-/** A logger for a child's stderr that lets at most `perMinute` lines through (then counts drops). */
+/**
+ * A logger for a child's stderr that lets at most `perMinute` lines through (then counts drops).
+ * With `-loglevel level+…` ffmpeg prefixes each line with its level: errors and warnings are
+ * logged as warn, info and below as debug (the banner is noise at scale); unprefixed lines as info.
+ * Only lines the logger would print count against the limit.
+ */
 export function rateLimitedLines(log: Logger, perMinute = 30): (line: string) => void {
   let windowStart = Date.now();
   let count = 0;
   let dropped = 0;
   return (line) => {
+    const m = /^(\[[^\]]* @ [^\]]*\] )?\[(panic|fatal|error|warning|info|verbose|debug|trace)\] /.exec(line);
+    const level = !m ? 'info' : ['panic', 'fatal', 'error', 'warning'].includes(m[2]!) ? 'warn' : 'debug';
+    if (!log.isLevelEnabled(level)) return;
     const now = Date.now();
     if (now - windowStart > 60_000) {
       if (dropped) log.warn({ dropped }, 'ffmpeg stderr lines dropped (rate limit)');
@@ -34,7 +42,7 @@ export function rateLimitedLines(log: Logger, perMinute = 30): (line: string) =>
       dropped++;
       return;
     }
-    log.info({ line: redactUrl(line).slice(0, 500) }, 'ffmpeg');
+    log[level]({ line: redactUrl(m ? (m[1] ?? '') + line.slice(m[0].length) : line).slice(0, 500) }, 'ffmpeg');
   };
 }
 

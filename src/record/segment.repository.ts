@@ -22,6 +22,9 @@ export interface Segment {
 
 export type NewSegment = Omit<Segment, 'id'>;
 
+/** No segment is longer than this (config allows at most 60 s; truncated runs are shorter). */
+export const MAX_SEGMENT_MS = 10 * 60_000;
+
 type Raw = {
   id: number; camera_id: string; node: string; storage: string; path: string; start_ms: number; end_ms: number; bytes: number;
   codec: string; width: number | null; height: number | null; keyframes: string; sha256: string; status: string; created_at: number;
@@ -65,6 +68,7 @@ export class SegmentRepository {
       .selectAll()
       .where('camera_id', '=', cameraId)
       .where('start_ms', '<', toMs)
+      .where('start_ms', '>', fromMs - MAX_SEGMENT_MS) // bounds the index range scan
       .where('end_ms', '>', fromMs)
       .orderBy('start_ms')
       .execute();
@@ -79,6 +83,20 @@ export class SegmentRepository {
     if (opts.beforeMs !== undefined) q = q.where('start_ms', '<', opts.beforeMs);
     const rows = await q.orderBy('start_ms').orderBy('id').limit(opts.limit).execute();
     return rows.map(toSegment);
+  }
+
+  /** Just the time spans of a camera's segments overlapping [fromMs, toMs), oldest first (coverage reports). */
+  async spans(cameraId: string, fromMs: number, toMs: number): Promise<Array<{ startMs: number; endMs: number }>> {
+    const rows = await this.db
+      .selectFrom('segments')
+      .select(['start_ms', 'end_ms'])
+      .where('camera_id', '=', cameraId)
+      .where('start_ms', '>', fromMs - 3_600_000) // segments last at most a minute: keeps the (camera_id, start_ms) index bounded
+      .where('start_ms', '<', toMs)
+      .where('end_ms', '>', fromMs)
+      .orderBy('start_ms')
+      .execute();
+    return rows.map((r) => ({ startMs: Number(r.start_ms), endMs: Number(r.end_ms) }));
   }
 
   async latest(cameraId: string): Promise<Segment | undefined> {
