@@ -6,15 +6,25 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const extra = process.argv.slice(2);
+// Each benchmark with its own arguments; `--smoke` (passed to each; audit-verify takes a small --records instead) runs every one in seconds.
+const smoke = extra.includes('--smoke');
 const runs = [
   ['bench/camera-import.ts', '--engine', 'both'],
   ['bench/camera-list.ts', '--engine', 'sqlite'],
   ['bench/camera-list.ts', '--engine', 'postgres'],
+  ['bench/audit-verify.ts', ...(smoke ? ['--records', '20000'] : [])],
+  ['bench/retention-sweep.ts', '--engine', 'both'],
+  ['bench/export.ts'],
+  ['bench/recorder-cpu.ts'],
+  ['bench/recorder-100.ts'],
+  ['bench/live-latency.ts'],
+  ['bench/tamper.ts'],
 ];
 const results = [];
 for (const [script, ...args] of runs) {
-  console.error(`\n=== ${script} ${[...args, ...extra].join(' ')}`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args, ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const own = script === 'bench/audit-verify.ts' ? extra.filter((x) => x !== '--smoke') : extra;
+  console.error(`\n=== ${script} ${[...args, ...own].join(' ')}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args, ...own], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   process.stderr.write(r.stdout);
   if (r.status !== 0) {
     console.error(`${script} failed (exit ${r.status})`);

@@ -35,6 +35,8 @@ import { registerLiveRoutes } from './routes/live.routes';
 import { registerPlaybackRoutes } from './routes/playback.routes';
 import { registerEvidenceRoutes } from './routes/evidence.routes';
 import { registerRetentionRoutes } from './routes/retention.routes';
+import { registerRecordingRoutes } from './routes/recording.routes';
+import type { RecordingService } from '../record/recording.service';
 import { registerSiteRoutes, VERSION } from './routes/site.routes';
 import type { Retention } from '../retention/wiring';
 import type { ZApp } from './types';
@@ -77,6 +79,8 @@ export interface ApiDeps {
   health: HealthService;
   /** Prometheus registry (GET /metrics); also times every request. */
   metrics: HealthMetrics;
+  /** Probe and proof of recording (src/record). */
+  recording: RecordingService;
 }
 
 /**
@@ -145,6 +149,7 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
   registerRetentionRoutes(app, { holds: deps.retention.holds, retention: deps.retention.service });
   registerEvidenceRoutes(app, { evidence: deps.evidence });
   registerHealthRoutes(app, { health: deps.health, metrics: deps.metrics });
+  registerRecordingRoutes(app, { recording: deps.recording });
 
   const webDir = deps.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

@@ -30,6 +30,8 @@ import { Store } from '../store/store';
 import { createAuditService, type AuditService } from './audit-service';
 import { Scheduler } from './scheduler';
 import { createRetention, type Retention } from '../retention/index';
+import { RecorderManager } from '../record/recorder-manager';
+import { RecordingService } from '../record/recording.service';
 
 /** Everything a SmartView process holds, wired by hand: the one composition root. */
 export interface SmartView {
@@ -50,6 +52,10 @@ export interface SmartView {
   /** The live streams (one ffmpeg per watched camera) of this process. */
   liveHub: LiveHub;
   relay: OutboxRelay;
+  /** Camera passwords at rest: the recorder decrypts them at spawn time only. */
+  secrets: SecretBox;
+  /** Probing camera streams and proof of recording (src/record). */
+  recording: RecordingService;
   /** Retention sweep, legal holds, and the StorageGate the recorder consults. */
   retention: Retention;
   /** Camera health views and tamper state (src/health). */
@@ -107,6 +113,8 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     live: new LiveService(store, audit, sources, liveHub),
     liveHub,
     relay,
+    secrets,
+    recording: new RecordingService(store, audit, secrets, clock, { tools, defaultTransport: config.recording.rtspTransport }),
     retention,
     health,
     metrics,
@@ -129,6 +137,8 @@ export interface Running {
   api?: FastifyInstance;
   url?: string;
   initialAdmin: { username: string; password: string; expiresAt: number } | null;
+  /** The recorder role's cameras (when this process runs it). */
+  recorders?: RecorderManager;
   stop(): Promise<void>;
 }
 
@@ -143,6 +153,14 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
   const scheduler = config.roles.includes('scheduler') ? new Scheduler(sv) : undefined;
   scheduler?.start();
   await sv.metrics.init();
+  // The recorder role: one supervised ffmpeg per camera of the inventory (src/record).
+  const recorders = config.roles.includes('recorder')
+    ? new RecorderManager({ store: sv.store, bus: sv.bus, secrets: sv.secrets, config, log, tools: { ffmpegPath: config.media.ffmpegPath, ffprobePath: config.media.ffprobePath }, afterCommit: () => sv.relay.kick(), gate: sv.retention.gate })
+    : undefined;
+  await recorders?.start();
+  // Retention deletes this node's own files, so it runs where the recorder runs: every
+  // retention.sweepIntervalMs, and again at once while a backlog remains.
+  if (config.roles.includes('recorder')) sv.retention.sweeper.start(config.retention.sweepIntervalMs);
   if (config.roles.includes('recorder') && config.health.enabled) await sv.healthMonitor.start();
   let api: FastifyInstance | undefined;
   let url: string | undefined;
@@ -166,6 +184,7 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
       live: sv.live,
       health: sv.health,
       metrics: sv.metrics,
+      recording: sv.recording,
       webDir: opts.webDir,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
@@ -174,14 +193,17 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
     api = app as unknown as FastifyInstance;
   }
-  for (const role of config.roles) if (role === 'recorder' || role === 'analytics') log.info({ role }, 'role has no work yet in this version (video pipeline and analytics arrive with their issues)');
+  for (const role of config.roles) if (role === 'analytics') log.info({ role }, 'role has no work yet in this version (analytics arrives with its issue)');
   return {
     sv,
     api,
     url,
     initialAdmin,
+    recorders,
     async stop() {
       scheduler?.stop();
+      await recorders?.stop();
+      await sv.retention.sweeper.stop();
       await api?.close();
       await sv.close();
     },

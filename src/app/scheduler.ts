@@ -9,8 +9,6 @@ export class Scheduler {
   constructor(private readonly sv: SmartView) {}
 
   start(): void {
-    // Retention runs its own loop: every retention.sweepIntervalMs, and again at once while a backlog remains.
-    this.sv.retention.sweeper.start(this.sv.config.retention.sweepIntervalMs);
     this.every(10 * 60_000, 'sessions.cleanup', async () => {
       await new CredentialRepository(this.sv.store.db).deleteExpiredSessions(Date.now());
     });
@@ -41,6 +39,5 @@ export class Scheduler {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    void this.sv.retention.sweeper.stop();
   }
 }

@@ -13,9 +13,12 @@ export interface DomainEventMap {
   'camera.status_changed': { cameraId: string; owner: string; district: string; status: string; previous: string; at: EpochMs; reason?: string };
   /** Tamper flags of a camera rose or cleared (src/health): `flags` = all raised now; reason 'reference_reset' = an operator reset the reference view. */
   'camera.tamper_changed': { cameraId: string; owner: string; district: string; flags: string[]; raised: string[]; cleared: string[]; at: EpochMs; reason: 'sample' | 'reference_reset' };
-  /** Legal holds (src/retention): no case reference here, it stays in the audit trail. */
-  'hold.placed': { holdId: number; cameraId: string; owner: string; district: string; startMs: EpochMs; endMs: EpochMs };
-  'hold.released': { holdId: number; cameraId: string; owner: string; district: string };
+  /**
+   * Legal holds (src/retention). Deliberately without owner/district, so they never reach browsers
+   * (a hold is visible with 'hold.read' only), and without the case reference (audit trail only).
+   */
+  'hold.placed': { holdId: number; cameraId: string; startMs: EpochMs; endMs: EpochMs };
+  'hold.released': { holdId: number; cameraId: string };
   /** A storage is short of space and only held (or no) footage is left: recording on it pauses. Not scoped: for operators and health. */
   'storage.critical': { storage: string; node: string; reason: string; freeBytes: number | null; usedBytes: number; heldBytes: number; quotaBytes: number | null; minFreeBytes: number };
   'storage.resumed': { storage: string; node: string; freeBytes: number | null; usedBytes: number };

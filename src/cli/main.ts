@@ -5,6 +5,7 @@ import { registerCameraCommands } from './commands/cameras';
 import { registerConfigCommands } from './commands/config';
 import { registerEvidenceCommands } from './commands/evidence';
 import { registerOpenapiCommand } from './commands/openapi';
+import { registerRecordingCommands } from './commands/recording';
 import { registerServeCommand } from './commands/serve';
 import { registerUserCommands } from './commands/users';
 import { fail } from './output';
@@ -34,6 +35,7 @@ registerUserCommands(program);
 registerAuditCommands(program);
 registerEvidenceCommands(program);
 registerHoldCommands(program);
+registerRecordingCommands(program);
 registerOpenapiCommand(program);
 
 try {

@@ -1204,6 +1204,306 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/cameras/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health of one camera (bitrate and storage measured now) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bits per second recorded over the last minute */
+                            bitrateBps: number | null;
+                            cameraId: string;
+                            district: string;
+                            /** @description Frame rate of the recorded stream (probe) */
+                            fps: number | null;
+                            lastError: string | null;
+                            lastSegmentAt: number | null;
+                            name: string;
+                            owner: string;
+                            reconnects: number;
+                            /** @description Recorder state: unknown | starting | online | offline | failed */
+                            state: string;
+                            /** @description Bytes of recordings kept */
+                            storageBytes: number;
+                            tamper: {
+                                /** @description Raised now */
+                                flags: ("covered" | "dark" | "defocused" | "moved")[];
+                                /** @description Last analysed frame (UTC ms), as last stored */
+                                lastSampleAt: number | null;
+                                metrics: {
+                                    /** @description Mean luma 0–255 */
+                                    brightness: number;
+                                    /** @description σ of luma */
+                                    contrast: number;
+                                    /** @description Detail relative to the reference view */
+                                    detailRatio: number | null;
+                                    /** @description Share of edge pixels */
+                                    edgeDensity: number;
+                                    /** @description Variance of the Laplacian */
+                                    sharpness: number;
+                                    /** @description Similarity with the reference view, −1…1 */
+                                    similarity: number | null;
+                                } | null;
+                                /** @description The reference view (null until captured, or after a reset) */
+                                reference: {
+                                    capturedAt: number;
+                                    height: number;
+                                    width: number;
+                                } | null;
+                                referenceResetAt: number | null;
+                                /** @description When each raised flag rose (UTC ms) */
+                                since: {
+                                    [key: string]: number;
+                                };
+                            };
+                            updatedAt: number | null;
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/health/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reset the tamper reference view (after re-aiming the camera): moved/defocused clear, the next clean frame becomes the reference. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bits per second recorded over the last minute */
+                            bitrateBps: number | null;
+                            cameraId: string;
+                            district: string;
+                            /** @description Frame rate of the recorded stream (probe) */
+                            fps: number | null;
+                            lastError: string | null;
+                            lastSegmentAt: number | null;
+                            name: string;
+                            owner: string;
+                            reconnects: number;
+                            /** @description Recorder state: unknown | starting | online | offline | failed */
+                            state: string;
+                            /** @description Bytes of recordings kept */
+                            storageBytes: number;
+                            tamper: {
+                                /** @description Raised now */
+                                flags: ("covered" | "dark" | "defocused" | "moved")[];
+                                /** @description Last analysed frame (UTC ms), as last stored */
+                                lastSampleAt: number | null;
+                                metrics: {
+                                    /** @description Mean luma 0–255 */
+                                    brightness: number;
+                                    /** @description σ of luma */
+                                    contrast: number;
+                                    /** @description Detail relative to the reference view */
+                                    detailRatio: number | null;
+                                    /** @description Share of edge pixels */
+                                    edgeDensity: number;
+                                    /** @description Variance of the Laplacian */
+                                    sharpness: number;
+                                    /** @description Similarity with the reference view, −1…1 */
+                                    similarity: number | null;
+                                } | null;
+                                /** @description The reference view (null until captured, or after a reset) */
+                                reference: {
+                                    capturedAt: number;
+                                    height: number;
+                                    width: number;
+                                } | null;
+                                referenceResetAt: number | null;
+                                /** @description When each raised flag rose (UTC ms) */
+                                since: {
+                                    [key: string]: number;
+                                };
+                            };
+                            updatedAt: number | null;
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cameras/{id}/playback.m3u8": {
         parameters: {
             query?: never;
@@ -1217,6 +1517,8 @@ export interface paths {
                 query: {
                     /** @description Start, integer UTC ms */
                     from: string;
+                    /** @description Why you watch, when X-Purpose cannot be sent (players that fetch the playlist themselves) */
+                    purpose?: string;
                     /** @description End (exclusive), integer UTC ms */
                     to: string;
                 };
@@ -1235,6 +1537,276 @@ export interface paths {
                     };
                     content: {
                         "application/json": string;
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/probe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Probe the camera's stream (codec, size, fps, keyframe spacing, audio); kept as the camera's last probe */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            audio: boolean;
+                            audioCodec: string | null;
+                            codec: string;
+                            /** @description Files only; null for live sources */
+                            durationSec: number | null;
+                            format: string | null;
+                            fps: number | null;
+                            gopFrames: number | null;
+                            /** @description Keyframe spacing seen in the first seconds */
+                            gopSeconds: number | null;
+                            height: number | null;
+                            keyframesSeen: number;
+                            probedAt: number;
+                            profile: string | null;
+                            width: number | null;
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Wrong credentials, unknown path, unsupported codec or not a video stream */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Camera unreachable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cameras/{id}/recording/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Proof of recording: coverage % and every gap (with its reason) over a period */
+        get: {
+            parameters: {
+                query: {
+                    /** @description UTC ms */
+                    from: number;
+                    /** @description UTC ms */
+                    to: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cameraId: string;
+                            coveragePct: number;
+                            fromMs: number;
+                            gaps: {
+                                endMs: number;
+                                /** @description exited | stalled | unreachable | auth_failed | not_found | restarted | stopped | storage_* | unrecorded … */
+                                reason: string;
+                                startMs: number;
+                            }[];
+                            recordedMs: number;
+                            /** @description The end actually judged: the requested end, or now if earlier */
+                            toMs: number;
+                        };
                     };
                 };
                 /** @description Every non-2xx answer */
@@ -2147,6 +2719,273 @@ export interface paths {
                 };
                 /** @description Every non-2xx answer */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/cameras": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health of the cameras in your scope: recorder state, fps, bitrate, reconnects, storage, tamper flags */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    /** @description Districts, comma-separated */
+                    district?: string;
+                    /** @description Page size */
+                    limit?: number;
+                    /** @description Owner organisation ids, comma-separated */
+                    owner?: string;
+                    /** @description Text in id, name, address, district or tags */
+                    q?: string;
+                    /** @description Recorder states, comma-separated: unknown, starting, online, offline, failed */
+                    state?: string;
+                    /** @description Only cameras with (true) or without (false) a tamper flag raised */
+                    tampered?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Bits per second recorded over the last minute */
+                                bitrateBps: number | null;
+                                cameraId: string;
+                                district: string;
+                                /** @description Frame rate of the recorded stream (probe) */
+                                fps: number | null;
+                                lastError: string | null;
+                                lastSegmentAt: number | null;
+                                name: string;
+                                owner: string;
+                                reconnects: number;
+                                /** @description Recorder state: unknown | starting | online | offline | failed */
+                                state: string;
+                                /** @description Bytes of recordings kept */
+                                storageBytes: number;
+                                tamper: {
+                                    /** @description Raised now */
+                                    flags: ("covered" | "dark" | "defocused" | "moved")[];
+                                    /** @description Last analysed frame (UTC ms), as last stored */
+                                    lastSampleAt: number | null;
+                                    metrics: {
+                                        /** @description Mean luma 0–255 */
+                                        brightness: number;
+                                        /** @description σ of luma */
+                                        contrast: number;
+                                        /** @description Detail relative to the reference view */
+                                        detailRatio: number | null;
+                                        /** @description Share of edge pixels */
+                                        edgeDensity: number;
+                                        /** @description Variance of the Laplacian */
+                                        sharpness: number;
+                                        /** @description Similarity with the reference view, −1…1 */
+                                        similarity: number | null;
+                                    } | null;
+                                    /** @description The reference view (null until captured, or after a reset) */
+                                    reference: {
+                                        capturedAt: number;
+                                        height: number;
+                                        width: number;
+                                    } | null;
+                                    referenceResetAt: number | null;
+                                    /** @description When each raised flag rose (UTC ms) */
+                                    since: {
+                                        [key: string]: number;
+                                    };
+                                };
+                                updatedAt: number | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Camera counts in your scope by state and tampered, in total, per owner and per district */
+        get: {
+            parameters: {
+                query?: {
+                    district?: string;
+                    owner?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byDistrict: {
+                                district: string;
+                                /** @description Cameras per recorder state */
+                                states: {
+                                    [key: string]: number;
+                                };
+                                /** @description Cameras with at least one tamper flag raised */
+                                tampered: number;
+                                total: number;
+                            }[];
+                            byOwner: {
+                                owner: string;
+                                /** @description Cameras per recorder state */
+                                states: {
+                                    [key: string]: number;
+                                };
+                                /** @description Cameras with at least one tamper flag raised */
+                                tampered: number;
+                                total: number;
+                            }[];
+                            total: {
+                                /** @description Cameras per recorder state */
+                                states: {
+                                    [key: string]: number;
+                                };
+                                /** @description Cameras with at least one tamper flag raised */
+                                tampered: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4093,6 +4932,74 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics (text exposition format). Scrape with an API token of a user holding metrics.read (bearer_token). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text exposition format 0.0.4 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

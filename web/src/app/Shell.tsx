@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { AuditPage } from '../features/audit/AuditPage';
 import { CamerasPage } from '../features/cameras/CamerasPage';
+import { HealthPage } from '../features/health/HealthPage';
 import { LivePage } from '../features/live/LivePage';
 import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { PasswordNotice } from '../features/login/PasswordNotice';
@@ -32,8 +33,9 @@ export function Shell({ me }: { me: Me }) {
   const canAudit = can('audit.read');
   const canLive = can('live.view');
   const canPlayback = can('playback.view');
+  const canHealth = can('camera.read');
   const page: Route =
-    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) ? route : 'cameras';
+    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) || (route === 'health' && canHealth) ? route : 'cameras';
 
   return (
     <div className="shell">
@@ -46,6 +48,7 @@ export function Shell({ me }: { me: Me }) {
           <NavLink route="cameras" current={page} label={t('nav.cameras')} />
           {canLive && <NavLink route="live" current={page} label={t('nav.live')} />}
           {canPlayback && <NavLink route="playback" current={page} label={t('nav.playback')} />}
+          {canHealth && <NavLink route="health" current={page} label={t('nav.health')} />}
           {canAudit && <NavLink route="audit" current={page} label={t('nav.audit')} />}
         </nav>
         <div className="topbar-right">
@@ -63,7 +66,7 @@ export function Shell({ me }: { me: Me }) {
       {me.passwordExpiresAt !== null && <PasswordNotice expiresAt={me.passwordExpiresAt} />}
       {siteError && <div className="notice warn">{t('site.unavailable')}</div>}
       <main className="content">
-        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : <CamerasPage />}
+        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : page === 'health' ? <HealthPage /> : <CamerasPage />}
       </main>
     </div>
   );
