@@ -27,6 +27,7 @@ import { storageRoots } from '../playback/segment-file';
 import { SnapshotService } from '../playback/snapshot.service';
 import { OrganisationService } from '../organisations/organisation.service';
 import { Store } from '../store/store';
+import { errorMessage } from '../core/errors';
 import { createAuditService, type AuditService } from './audit-service';
 import { Scheduler } from './scheduler';
 import { createRetention, type Retention } from '../retention/index';
@@ -162,6 +163,16 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
   // retention.sweepIntervalMs, and again at once while a backlog remains.
   if (config.roles.includes('recorder')) sv.retention.sweeper.start(config.retention.sweepIntervalMs);
   if (config.roles.includes('recorder') && config.health.enabled) await sv.healthMonitor.start();
+  // Probe a camera's stream when it is added or its source changes (codec, size, fps, GOP), so the
+  // health page and API show what the camera sends; a failure is logged and shown, never fatal.
+  const probes = config.roles.includes('recorder')
+    ? await sv.bus.subscribe<{ cameraId: string; fields?: string[] }>('camera.*', async (msg) => {
+        if (msg.subject !== 'camera.created' && !(msg.subject === 'camera.updated' && msg.data.fields?.includes('source'))) return;
+        await sv.recording.probe({ principal: null, ip: null, systemActor: 'system:probe' }, msg.data.cameraId).catch((err: unknown) =>
+          log.warn({ cameraId: msg.data.cameraId, err: errorMessage(err) }, 'probing the new camera stream failed; see its health page'),
+        );
+      })
+    : undefined;
   let api: FastifyInstance | undefined;
   let url: string | undefined;
   if (config.roles.includes('api')) {
@@ -202,6 +213,7 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     recorders,
     async stop() {
       scheduler?.stop();
+      await probes?.unsubscribe();
       await recorders?.stop();
       await sv.retention.sweeper.stop();
       await api?.close();

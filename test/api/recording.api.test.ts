@@ -93,8 +93,9 @@ test('the recorder follows the inventory; probe, coverage and status work throug
   assert.equal((await api('GET', `/api/cameras/cam-r1/recording/coverage?from=${Date.now()}&to=${t0}`, admin)).status, 400);
   assert.equal((await api('GET', `/api/cameras/cam-r1/recording/coverage?from=${t0}&to=${Date.now()}`, outsider)).status, 404, 'out of scope looks absent');
   assert.equal((await api('POST', '/api/cameras/cam-r1/probe', outsider)).status, 403);
-  const audited = await running.sv.store.db.selectFrom('audit_records').select(['action', 'target_id']).where('action', 'in', ['recording.coverage', 'camera.probe']).execute();
-  assert.deepEqual(audited.map((a) => a.action).sort(), ['camera.probe', 'recording.coverage']);
+  const audited = await running.sv.store.db.selectFrom('audit_records').select(['action', 'actor_name']).where('action', 'in', ['recording.coverage', 'camera.probe']).execute();
+  // The admin's probe and coverage, plus the automatic probe when the camera was added.
+  assert.deepEqual(audited.map((a) => `${a.actor_name}:${a.action}`).sort(), ['admin:camera.probe', 'admin:recording.coverage', 'system:probe:camera.probe']);
 
   // Wrong password: the recorder restarts with it and reports auth_failed; the probe says what to do.
   assert.equal((await api('PATCH', '/api/cameras/cam-r1', admin, { source: { password: 'bad-' + PASSWORD } })).status, 200);
