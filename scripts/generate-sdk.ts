@@ -1,6 +1,6 @@
 /**
  * Generates the web app's API types from the server's OpenAPI document (immich-style SDK):
- * web/src/api/openapi.gen.ts. Run `npm run sdk:generate` after changing a route schema;
+ * web/src/api/generated/openapi.ts. Run `npm run sdk:generate` after changing a route schema;
  * test/api/openapi.test.ts fails when the committed file is stale.
  */
 import { writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { openapiDocument } from '../src/cli/commands/openapi';
 
-export const SDK_FILE = path.resolve(import.meta.dirname, '../web/src/api/openapi.gen.ts');
+export const SDK_FILE = path.resolve(import.meta.dirname, '../web/src/api/generated/openapi.ts');
 
 export async function generateSdk(): Promise<string> {
   const doc = (await openapiDocument()) as Parameters<typeof openapiTS>[0];

@@ -1,9 +1,9 @@
 /**
- * Shapes of the SmartView HTTP API. Response and request types come from openapi.gen.ts, which is
+ * Shapes of the SmartView HTTP API. Response and request types come from generated/openapi.ts, which is
  * generated from the server's route schemas (`npm run sdk:generate`); never hand-write them here.
  * Times are integer UTC ms.
  */
-import type { paths } from './openapi.gen';
+import type { paths } from './generated/openapi';
 
 type Json200<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch'> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
 type Json201<P extends keyof paths, M extends 'post'> = paths[P][M] extends { responses: { 201: { content: { 'application/json': infer T } } } } ? T : never;

@@ -1,6 +1,6 @@
-/** Evidence export endpoints (POST /api/exports, GET /api/exports/:id, …/download). Types come from openapi.gen.ts. */
+/** Evidence export endpoints (POST /api/exports, GET /api/exports/:id, …/download). Types come from generated/openapi.ts. */
 import { request } from '../../api/client';
-import type { paths } from '../../api/openapi.gen';
+import type { paths } from '../../api/generated/openapi';
 
 export type EvidenceExport = paths['/api/exports/{id}']['get']['responses'][200]['content']['application/json'];
 export type NewExport = paths['/api/exports']['post']['requestBody']['content']['application/json'];

@@ -1,5 +1,5 @@
 /** Shapes of the health API, from the generated OpenAPI types (never hand-written). */
-import type { paths } from '../../api/openapi.gen';
+import type { paths } from '../../api/generated/openapi';
 
 type Json200<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
 

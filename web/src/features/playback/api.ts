@@ -1,6 +1,6 @@
 /** The playback endpoints the web app uses (types generated from the server's OpenAPI document). */
 import { buildUrl, request } from '../../api/client';
-import type { paths } from '../../api/openapi.gen';
+import type { paths } from '../../api/generated/openapi';
 
 export type Timeline = paths['/api/cameras/{id}/timeline']['get']['responses'][200]['content']['application/json'];
 
