@@ -107,7 +107,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     cameras: new CameraService(store, audit, secrets, clock, kick),
     evidence: new ExportService({
       store, audit, signer: keyring, clock, log: log.child({ scope: 'evidence' }), site: config.site, dataDir: config.dataDir,
-      storages: config.recording.storages, tools: { ffmpegPath: config.media.ffmpegPath, ffprobePath: config.media.ffprobePath }, softwareVersion: VERSION,
+      storages: config.recording.storages, tools, softwareVersion: VERSION,
     }),
     playback,
     snapshots: new SnapshotService(store, audit, playback, liveHub, sources, tools, log.child({ scope: 'snapshot' })),
