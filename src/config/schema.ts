@@ -95,6 +95,8 @@ export const configSchema = z
         restartInitialDelayMs: z.number().int().positive().default(1000).describe('First back-off after a recorder process exits'),
         restartMaxDelayMs: z.number().int().positive().default(30_000).describe('Longest back-off between restarts'),
         stallTimeoutMs: z.number().int().positive().default(20_000).describe('A recorder that writes nothing for this long is restarted'),
+        maxRestarts: z.number().int().positive().default(20).describe('More restarts than this within restartWindowMs mark the camera failed (it is still retried at the longest back-off)'),
+        restartWindowMs: z.number().int().positive().default(10 * 60_000).describe('Window of the restart-rate limit'),
       })
       .prefault({})
       .describe('Continuous recording'),

@@ -173,6 +173,8 @@ export class Recorder extends EventEmitter<{ segment: [NewSegment]; status: [Rec
       initialDelayMs: r.restartInitialDelayMs,
       maxDelayMs: r.restartMaxDelayMs,
       stallTimeoutMs: r.stallTimeoutMs,
+      maxRestarts: r.maxRestarts,
+      restartWindowMs: r.restartWindowMs,
       log: this.log,
       ...this.o.supervisor,
     });
