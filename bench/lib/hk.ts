@@ -6,6 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
+import { prng as rng } from '../../test/support/prng';
+
+/** Seedable PRNG (mulberry32), shared with the tests. */
+export { rng };
 
 export const HK_BOUNDS = { minLat: 22.15, maxLat: 22.56, minLon: 113.83, maxLon: 114.43 } as const;
 
@@ -49,17 +53,6 @@ export const OWNERS: Owner[] = [
 const TAGS = ['traffic', 'junction', 'ptz', 'entrance', 'car-park', 'bus-stop', 'footbridge', 'tunnel', 'estate', 'station', 'pier', 'night-ir'];
 const TRANSPORTS = ['auto', 'tcp', 'udp'] as const;
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pickWeighted<T>(r: () => number, items: T[], weight: (t: T) => number): T {
   const total = items.reduce((s, t) => s + weight(t), 0);

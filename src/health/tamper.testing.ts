@@ -1,18 +1,9 @@
 /** Synthetic greyscale frames and helpers for the tamper tests and the benchmark (not product code). */
 import { DEFAULT_TAMPER_OPTIONS, TamperDetector, type TamperFlag, type TamperOptions } from './tamper-state';
 import type { GreyFrame } from './tamper';
+import { prng } from '../../test/support/prng';
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
 

@@ -1,21 +1,15 @@
 import { isUnrestricted, type Scope } from '../auth/permissions';
 import { scopeCondition } from '../cameras/camera.repository';
 import type { Db } from '../store/store';
+import type { Candidate } from './retention.repository';
 
 export interface DeletionTotals {
   count: number;
   bytes: number;
 }
 
-export interface DeletionRecord {
-  id: number;
-  cameraId: string;
-  storage: string;
-  path: string;
-  startMs: number;
-  endMs: number;
-  bytes: number;
-  sha256: string;
+/** A deleted segment (the retention candidate it was) with the rule that deleted it and when. */
+export interface DeletionRecord extends Candidate {
   rule: string;
   at: number;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { Dialog } from '../../app/Dialog';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/endpoints';
 import type { ImportFormat, ImportRejection } from '../../api/types';
@@ -54,45 +55,37 @@ export function ImportDialog({ onClose, onImported }: Props) {
   };
 
   return (
-    <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="import-title" data-testid="import-dialog">
-        <header className="detail-head">
-          <h2 id="import-title">{t('import.title')}</h2>
-          <button type="button" className="icon" onClick={onClose} aria-label={t('common.close')} title={t('common.close')}>
-            ×
-          </button>
-        </header>
-        <p className="muted">{t('import.help')}</p>
-        <form onSubmit={submit} className="import-form">
-          <input
-            type="file"
-            accept=".csv,.geojson,.json,text/csv,application/geo+json,application/json"
-            data-testid="import-file"
-            onChange={(e) => choose(e.target.files?.[0] ?? null)}
-          />
-          <label>
-            {t('import.format')}{' '}
-            <select value={format} onChange={(e) => setFormat(e.target.value as ImportFormat)} data-testid="import-format">
-              <option value="csv">{t('import.formats.csv')}</option>
-              <option value="geojson">{t('import.formats.geojson')}</option>
-            </select>
-          </label>
-          <button type="submit" className="primary" disabled={!file || busy} data-testid="import-submit">
-            {busy ? t('import.uploading') : t('import.upload')}
-          </button>
-        </form>
-        {outcome?.kind === 'imported' && (
-          <p className="ok-text" role="status" data-testid="import-result">
-            {t('import.imported', { count: outcome.count })}
-          </p>
-        )}
-        {outcome?.kind === 'rejected' && <RejectedRows rejection={outcome.rejection} />}
-        {outcome?.kind === 'failed' && (
-          <p className="error" role="alert" data-testid="import-error">
-            {outcome.message}
-          </p>
-        )}
-      </div>
-    </div>
+    <Dialog id="import" title={t('import.title')} testId="import-dialog" onClose={onClose}>
+      <p className="muted">{t('import.help')}</p>
+      <form onSubmit={submit} className="import-form">
+        <input
+          type="file"
+          accept=".csv,.geojson,.json,text/csv,application/geo+json,application/json"
+          data-testid="import-file"
+          onChange={(e) => choose(e.target.files?.[0] ?? null)}
+        />
+        <label>
+          {t('import.format')}{' '}
+          <select value={format} onChange={(e) => setFormat(e.target.value as ImportFormat)} data-testid="import-format">
+            <option value="csv">{t('import.formats.csv')}</option>
+            <option value="geojson">{t('import.formats.geojson')}</option>
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={!file || busy} data-testid="import-submit">
+          {busy ? t('import.uploading') : t('import.upload')}
+        </button>
+      </form>
+      {outcome?.kind === 'imported' && (
+        <p className="ok-text" role="status" data-testid="import-result">
+          {t('import.imported', { count: outcome.count })}
+        </p>
+      )}
+      {outcome?.kind === 'rejected' && <RejectedRows rejection={outcome.rejection} />}
+      {outcome?.kind === 'failed' && (
+        <p className="error" role="alert" data-testid="import-error">
+          {outcome.message}
+        </p>
+      )}
+    </Dialog>
   );
 }
