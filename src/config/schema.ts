@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { analyticsSchema } from './analytics.schema';
 
 /**
  * The one configuration schema of SmartView. Strict everywhere: an unknown key is an error.
@@ -139,6 +140,7 @@ export const configSchema = z
       })
       .prefault({})
       .describe('Camera health and tamper detection'),
+    analytics: analyticsSchema,
     map: z
       .strictObject({
         center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).default([22.3193, 114.1694]).describe('Initial map centre [lat, lon] (default Hong Kong)'),
