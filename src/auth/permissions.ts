@@ -25,16 +25,21 @@ export const PERMISSIONS = [
   'hold.read',
   'hold.manage',
   'metrics.read',
+  'analytics.read',
+  'alert.manage',
+  'rules.manage',
+  'analytics.run',
+  'plan.run',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = ['viewer', 'operator', 'investigator', 'supervisor', 'administrator', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-const viewer: Permission[] = ['site.read', 'camera.read', 'organisation.read', 'events.read', 'live.view', 'token.manage'];
-const operator: Permission[] = [...viewer, 'playback.view'];
-const investigator: Permission[] = [...operator, 'search.run', 'export.create', 'hold.read', 'hold.manage'];
-const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read', 'metrics.read'];
+const viewer: Permission[] = ['site.read', 'camera.read', 'organisation.read', 'events.read', 'live.view', 'token.manage', 'analytics.read'];
+const operator: Permission[] = [...viewer, 'playback.view', 'alert.manage'];
+const investigator: Permission[] = [...operator, 'search.run', 'export.create', 'hold.read', 'hold.manage', 'analytics.run'];
+const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read', 'metrics.read', 'rules.manage', 'plan.run'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set(viewer),
@@ -44,7 +49,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   administrator: new Set<Permission>([
     'site.read', 'camera.read', 'camera.write', 'camera.import', 'camera.export', 'organisation.read', 'organisation.write',
     'user.read', 'user.write', 'token.manage', 'events.read', 'audit.read', 'audit.verify', 'live.view', 'playback.view',
-    'hold.read', 'hold.manage', 'metrics.read',
+    'hold.read', 'hold.manage', 'metrics.read', 'analytics.read', 'rules.manage', 'plan.run',
   ]),
   auditor: new Set<Permission>(['site.read', 'camera.read', 'organisation.read', 'audit.read', 'audit.verify', 'token.manage', 'hold.read']),
 };
