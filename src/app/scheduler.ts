@@ -26,6 +26,10 @@ export class Scheduler {
       const r = await log.archive(this.sv.store.db, log.retentionCutoff(this.sv.config.audit.retentionDays), path.join(this.sv.config.dataDir, 'audit-archive'));
       if (r.archived.length) this.sv.log.info({ archived: r.archived.map((a) => a.chain) }, 'audit partitions archived after their retention');
     });
+    // Event snapshots (JPEG thumbnails) older than analytics.delivery.snapshotRetentionDays.
+    this.every(24 * 3_600_000, 'analytics.snapshots.prune', async () => {
+      await this.sv.eventSink.pruneSnapshots();
+    });
   }
 
   private every(ms: number, name: string, fn: () => Promise<void>): void {

@@ -16,13 +16,17 @@ export function registerEventRoutes(app: ZApp, deps: { bus: EventBus; log: Logge
   app.get('/api/events/ws', { websocket: true, config: { permission: 'events.read' }, schema: { tags: ['events'], summary: 'WebSocket of live events ({name, data, at}) in your scope' } }, async (socket: WebSocket, req) => {
     const principal = req.principal!;
     const scopes = scopesFor(principal, 'camera.read');
+    // Analytics events and alerts need analytics.read too (auditors read cameras, not alerts).
+    const analyticsScopes = scopesFor(principal, 'analytics.read');
     let dropped = 0;
     const sub = await deps.bus.subscribe<Record<string, unknown>>('>', (msg) => {
       const d = msg.data;
       const owners = typeof d.owner === 'string' ? [d.owner] : Array.isArray(d.owners) ? (d.owners as string[]) : null;
       const districts = typeof d.district === 'string' ? [d.district] : Array.isArray(d.districts) ? (d.districts as string[]) : null;
       if (!owners || !districts) return; // events without a scope key are not for browsers
-      const visible = owners.some((o) => districts.some((di) => inScope(scopes, o, di)));
+      const analytic = msg.subject.startsWith('analytics.') || msg.subject.startsWith('alert.') || msg.subject.startsWith('analysis.');
+      const within = analytic ? analyticsScopes : scopes;
+      const visible = owners.some((o) => districts.some((di) => inScope(within, o, di)));
       if (!visible) return;
       if (socket.bufferedAmount > MAX_BUFFERED) {
         dropped++;
