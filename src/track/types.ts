@@ -21,6 +21,11 @@ export interface Track {
   trail: { tMs: EpochMs; x: number; y: number }[];
   /** Best snapshot so far: the highest-scoring, largest, least-cut detection's crop (JPEG made later). */
   best?: { tMs: EpochMs; box: Box; score: number; crop?: RgbImage };
+  /**
+   * On the 'appeared' event only: the detections matched while the track was still tentative (oldest first), so
+   * an offline caller (the MOT writer) can emit the track from its first frame. Live callers ignore it.
+   */
+  tentative?: { tMs: EpochMs; box: Box; score: number }[];
 }
 
 export type TrackEventType = 'appeared' | 'updated' | 'lost';
