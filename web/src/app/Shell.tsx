@@ -1,8 +1,11 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { AlertsPage } from '../features/alerts/AlertsPage';
+import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { CamerasPage } from '../features/cameras/CamerasPage';
 import { HealthPage } from '../features/health/HealthPage';
+import { PlanPage } from '../features/plan/PlanPage';
 import { LivePage } from '../features/live/LivePage';
 import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { PasswordNotice } from '../features/login/PasswordNotice';
@@ -34,8 +37,10 @@ export function Shell({ me }: { me: Me }) {
   const canLive = can('live.view');
   const canPlayback = can('playback.view');
   const canHealth = can('camera.read');
+  const canPlan = can('plan.run');
+  const canAnalytics = can('analytics.read');
   const page: Route =
-    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) || (route === 'health' && canHealth) ? route : 'cameras';
+    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) || (route === 'health' && canHealth) || (route === 'plan' && canPlan) || ((route === 'alerts' || route === 'analytics') && canAnalytics) ? route : 'cameras';
 
   return (
     <div className="shell">
@@ -49,6 +54,9 @@ export function Shell({ me }: { me: Me }) {
           {canLive && <NavLink route="live" current={page} label={t('nav.live')} />}
           {canPlayback && <NavLink route="playback" current={page} label={t('nav.playback')} />}
           {canHealth && <NavLink route="health" current={page} label={t('nav.health')} />}
+          {canAnalytics && <NavLink route="alerts" current={page} label={t('nav.alerts')} />}
+          {canAnalytics && <NavLink route="analytics" current={page} label={t('nav.analytics')} />}
+          {canPlan && <NavLink route="plan" current={page} label={t('nav.plan')} />}
           {canAudit && <NavLink route="audit" current={page} label={t('nav.audit')} />}
         </nav>
         <div className="topbar-right">
@@ -66,7 +74,7 @@ export function Shell({ me }: { me: Me }) {
       {me.passwordExpiresAt !== null && <PasswordNotice expiresAt={me.passwordExpiresAt} />}
       {siteError && <div className="notice warn">{t('site.unavailable')}</div>}
       <main className="content">
-        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : page === 'health' ? <HealthPage /> : <CamerasPage />}
+        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : page === 'health' ? <HealthPage /> : page === 'plan' ? <PlanPage /> : page === 'alerts' ? <AlertsPage /> : page === 'analytics' ? <AnalyticsPage /> : <CamerasPage />}
       </main>
     </div>
   );

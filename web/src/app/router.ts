@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 
 /** A tiny hash router: '#/cameras', '#/audit', '#/live?cams=a,b&layout=4', '#/playback?cams=a&from=…&to=…'. */
-export type Route = 'cameras' | 'audit' | 'live' | 'playback' | 'health';
+export type Route = 'cameras' | 'audit' | 'live' | 'playback' | 'health' | 'plan' | 'alerts' | 'analytics';
 
-const ROUTES: readonly Route[] = ['cameras', 'audit', 'live', 'playback', 'health'];
+const ROUTES: readonly Route[] = ['cameras', 'audit', 'live', 'playback', 'health', 'plan', 'alerts', 'analytics'];
 
 function parse(hash: string): Route {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';

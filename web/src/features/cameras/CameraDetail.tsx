@@ -84,6 +84,11 @@ export function CameraDetail({ id, revision, nameOf, onClose }: Props) {
               {t('cameras.detail.playback')}
             </a>
           )}
+          {can('analytics.read') && (
+            <a className="button" href={hrefFor('analytics', { camera: cam.id })} data-testid="open-analytics">
+              {t('analytics.openForCamera')}
+            </a>
+          )}
         </div>
       )}
       {cam && (

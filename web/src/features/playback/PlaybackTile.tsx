@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort } from '../../api/client';
+import { useAuth } from '../../app/auth';
 import { errorText } from '../../app/errors';
+import { useTimelineEvents } from '../alerts/useTimelineEvents';
 import { useCamera } from '../live/cameras';
 import { fetchTimeline, playlistUrl, snapshotUrl, type Timeline } from './api';
 import type { SyncGroup } from './sync';
@@ -28,6 +30,8 @@ export function PlaybackTile({ cameraId, fromMs, toMs, purpose, group, clockMs, 
   const [loadError, setLoadError] = useState<unknown>(null);
   const [vodError, setVodError] = useState<VodError | null>(null);
   const [ready, setReady] = useState(false);
+  const { can } = useAuth();
+  const events = useTimelineEvents(cameraId, fromMs, toMs, can('analytics.read'));
 
   useEffect(() => {
     const ac = new AbortController();
@@ -101,7 +105,7 @@ export function PlaybackTile({ cameraId, fromMs, toMs, purpose, group, clockMs, 
           </div>
         )}
       </div>
-      <TimelineBar timeline={timeline} fromMs={fromMs} toMs={toMs} cursorMs={clockMs} onSeek={(ms) => group.seek(ms)} />
+      <TimelineBar timeline={timeline} fromMs={fromMs} toMs={toMs} cursorMs={clockMs} onSeek={(ms) => group.seek(ms)} events={events?.items} />
     </figure>
   );
 }

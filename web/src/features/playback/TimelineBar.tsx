@@ -2,6 +2,8 @@ import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatHkt } from '../../time/format';
 import type { Timeline } from './api';
+import type { AnalyticsEvent } from '../alerts/types';
+import '../alerts/alerts.css';
 
 interface Props {
   timeline: Timeline | null;
@@ -9,12 +11,14 @@ interface Props {
   toMs: number;
   cursorMs: number | null;
   onSeek(ms: number): void;
+  /** Analytics events in the window, drawn as markers (severity colour); click one to go to it. */
+  events?: readonly AnalyticsEvent[];
 }
 
 const TICKS = 4;
 
 /** Recorded ranges (green) and gaps (red) of one camera across the window; click to go to a time. */
-export function TimelineBar({ timeline, fromMs, toMs, cursorMs, onSeek }: Props) {
+export function TimelineBar({ timeline, fromMs, toMs, cursorMs, onSeek, events = [] }: Props) {
   const { t } = useTranslation();
   const span = toMs - fromMs;
   const pct = (ms: number) => `${(Math.min(Math.max(ms - fromMs, 0), span) / span) * 100}%`;
@@ -45,6 +49,21 @@ export function TimelineBar({ timeline, fromMs, toMs, cursorMs, onSeek }: Props)
         ))}
         {timeline?.gaps.map((g) => (
           <div key={`g${g.startMs}`} className="tl-gap" data-testid="timeline-gap" style={{ left: pct(g.startMs), width: width(g.startMs, g.endMs) }} title={`${t('playback.gap', { reason: g.reason })}: ${formatHkt(g.startMs)} – ${formatHkt(g.endMs)}`} />
+        ))}
+        {events.map((e) => (
+          <button
+            key={e.id}
+            type="button"
+            className={`tl-event sev-${e.severity}`}
+            data-testid="timeline-event"
+            style={{ left: pct(e.startedAt) }}
+            title={t('events.timeline.marker', { time: formatHkt(e.startedAt).slice(11, 19), what: e.ruleName ? `${e.ruleName}: ${e.label}` : `${e.type} ${e.label}` })}
+            aria-label={t('events.timeline.marker', { time: formatHkt(e.startedAt).slice(11, 19), what: e.ruleName ? `${e.ruleName}: ${e.label}` : `${e.type} ${e.label}` })}
+            onClick={(ev) => {
+              ev.stopPropagation();
+              onSeek(e.startedAt);
+            }}
+          />
         ))}
         {cursorMs !== null && cursorMs >= fromMs && cursorMs <= toMs && <div className="tl-cursor" style={{ left: pct(cursorMs) }} />}
       </div>
