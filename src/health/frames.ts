@@ -3,6 +3,7 @@
  * a one-shot decoder (tests, benchmark, snapshot) and a bounded reader for a long-running sampler.
  */
 import { runFfmpeg, type MediaTools } from '../media/ffmpeg';
+import { RawFrameReader } from '../media/raw-frames';
 import type { GreyFrame } from './tamper';
 
 export interface FrameFormat {
@@ -38,40 +39,19 @@ export async function decodeFrames(
   return splitFrames(r.stdout, f);
 }
 
-/**
- * Cuts a byte stream into whole frames. Bounded: it holds at most one partial frame; whole frames
- * go straight to `onFrame`, which decides whether to keep or drop them.
- */
+/** Cuts a byte stream into whole grey frames (src/media/raw-frames: at most one partial frame held). */
 export class FrameReader {
-  private readonly size: number;
-  private partial: Buffer;
-  private filled = 0;
+  private readonly raw: RawFrameReader;
 
-  constructor(
-    private readonly format: FrameFormat,
-    private readonly onFrame: (frame: GreyFrame) => void,
-  ) {
-    this.size = format.width * format.height;
-    this.partial = Buffer.alloc(this.size);
+  constructor(format: FrameFormat, onFrame: (frame: GreyFrame) => void) {
+    this.raw = new RawFrameReader(format.width * format.height, (data) => onFrame({ width: format.width, height: format.height, data }));
   }
 
   push(chunk: Buffer): void {
-    let off = 0;
-    while (off < chunk.length) {
-      const n = Math.min(this.size - this.filled, chunk.length - off);
-      chunk.copy(this.partial, this.filled, off, off + n);
-      this.filled += n;
-      off += n;
-      if (this.filled === this.size) {
-        const data = new Uint8Array(this.size);
-        data.set(this.partial);
-        this.filled = 0;
-        this.onFrame({ width: this.format.width, height: this.format.height, data });
-      }
-    }
+    this.raw.push(chunk);
   }
 
   reset(): void {
-    this.filled = 0;
+    this.raw.reset();
   }
 }

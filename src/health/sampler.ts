@@ -9,9 +9,9 @@
  * (nothing queues); the stdout reader holds at most one partial frame.
  */
 import type { Logger } from '../core/logger';
-import { spawnFfmpeg, type MediaTools } from '../media/ffmpeg';
-import { Supervisor } from '../media/supervisor';
-import { FrameReader, grayOutputArgs, type FrameFormat } from './frames';
+import type { MediaTools } from '../media/ffmpeg';
+import { FrameStream, type FrameStreamStats } from '../media/frame-stream';
+import { grayOutputArgs, type FrameFormat } from './frames';
 import type { GreyFrame } from './tamper';
 
 export interface SamplerOptions extends FrameFormat {
@@ -46,70 +46,46 @@ export function samplerArgs(o: Pick<SamplerOptions, 'inputArgs' | 'intervalMs' |
   ];
 }
 
-export interface SamplerStats {
-  frames: number;
-  runs: number;
-  lastFrameAt: number | null;
-  lastExit: { cause: string; code: number | null; at: number } | null;
-}
+export type SamplerStats = FrameStreamStats;
 
+/** A FrameStream (src/media/frame-stream: supervised ffmpeg, raw frames) of tiny grey frames. */
 export class FrameSampler {
-  private readonly supervisor: Supervisor;
-  private stopping = false;
-  readonly stats: SamplerStats = { frames: 0, runs: 0, lastFrameAt: null, lastExit: null };
+  private readonly stream: FrameStream;
 
-  constructor(private readonly o: SamplerOptions) {
-    const args = samplerArgs(o);
-    this.supervisor = new Supervisor({
-      initialDelayMs: o.restartInitialDelayMs,
-      maxDelayMs: o.restartMaxDelayMs,
+  constructor(o: SamplerOptions) {
+    this.stream = new FrameStream({
+      tools: o.tools,
+      args: samplerArgs(o),
+      frameBytes: o.width * o.height,
+      restartInitialDelayMs: o.restartInitialDelayMs,
+      restartMaxDelayMs: o.restartMaxDelayMs,
       stallTimeoutMs: o.stallTimeoutMs,
-      stopGraceMs: 2000,
       log: o.log,
-      spawn: () => {
-        const reader = new FrameReader(o, (frame) => {
-          if (this.stopping) return; // ffmpeg flushes a last frame when it is told to stop
-          const at = Date.now();
-          this.stats.frames++;
-          this.stats.lastFrameAt = at;
-          this.supervisor.touch();
-          o.onFrame(frame, at);
-        });
-        const child = spawnFfmpeg(o.tools, args, { stdout: 'pipe', log: o.log });
-        child.stdout?.on('data', (chunk: Buffer) => reader.push(chunk));
-        return child;
-      },
+      name: 'health sampler',
+      onFrame: (data, at) => o.onFrame({ width: o.width, height: o.height, data }, at),
+      onExit: o.onExit,
     });
-    this.supervisor.on('started', () => {
-      this.stats.runs++;
-    });
-    this.supervisor.on('exited', (e) => {
-      this.stats.lastExit = { cause: e.cause, code: e.code, at: Date.now() };
-      if (e.cause !== 'stopped') {
-        o.log.warn({ cause: e.cause, code: e.code, signal: e.signal, runMs: e.runMs, nextDelayMs: e.nextDelayMs, err: e.error }, 'health sampler ended; restarting after back-off');
-      }
-      o.onExit?.({ cause: e.cause, code: e.code, nextDelayMs: e.nextDelayMs });
-    });
-    this.supervisor.on('failed', (f) => o.log.warn(f, 'health sampler keeps failing; retrying at the longest back-off'));
+  }
+
+  get stats(): SamplerStats {
+    return this.stream.stats;
   }
 
   get state(): string {
-    return this.supervisor.state;
+    return this.stream.state;
   }
 
   /** The running ffmpeg's pid (benchmark: its CPU time). */
   get pid(): number | undefined {
-    return this.supervisor.pid;
+    return this.stream.pid;
   }
 
   start(): void {
-    this.stopping = false;
-    this.supervisor.start();
+    this.stream.start();
   }
 
   stop(): Promise<void> {
-    this.stopping = true;
-    return this.supervisor.stop();
+    return this.stream.stop();
   }
 }
 

@@ -19,6 +19,8 @@ export interface ProbeResult {
   audioCodec: string | null;
   /** Seconds (files); null for live sources. */
   durationSec: number | null;
+  /** The video stream's own length in seconds (files), when the container states it: audio may run longer. */
+  videoDurationSec?: number | null;
   format: string | null;
   probedAt: number;
 }
@@ -29,12 +31,14 @@ export interface ProbeOptions {
   timeoutMs?: number;
   /** How much of the stream to read for the keyframe spacing (default 4 s). */
   analyzeSeconds?: number;
+  /** Accept any video codec (file analysis decodes whatever ffmpeg reads; recording needs H.264/H.265). */
+  anyCodec?: boolean;
 }
 
 /** Codecs the recorder, the HLS playback and the export handle. */
 export const SUPPORTED_CODECS = ['h264', 'hevc'];
 
-type FfStream = { index: number; codec_type?: string; codec_name?: string; profile?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string };
+type FfStream = { index: number; codec_type?: string; codec_name?: string; profile?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; duration?: string };
 type FfPacket = { stream_index: number; pts_time?: string; dts_time?: string; flags?: string };
 type FfOut = { streams?: FfStream[]; packets?: FfPacket[]; format?: { duration?: string; format_name?: string } };
 
@@ -54,7 +58,7 @@ export async function probeSource(tools: MediaTools, src: StreamSource, o: Probe
   const args = [
     ...input.slice(0, -2),
     '-read_intervals', `%+${seconds}`,
-    '-show_entries', 'stream=index,codec_type,codec_name,profile,width,height,avg_frame_rate,r_frame_rate:format=duration,format_name:packet=stream_index,pts_time,dts_time,flags',
+    '-show_entries', 'stream=index,codec_type,codec_name,profile,width,height,avg_frame_rate,r_frame_rate,duration:format=duration,format_name:packet=stream_index,pts_time,dts_time,flags',
     '-of', 'json',
     '-i', input.at(-1)!,
   ];
@@ -68,7 +72,7 @@ export async function probeSource(tools: MediaTools, src: StreamSource, o: Probe
   const video = out.streams?.find((s) => s.codec_type === 'video');
   if (!video) throw new UserError('source_no_video', `${where} holds no video stream: check that the URL points at the camera's video stream`, undefined, 422);
   const codec = video.codec_name ?? 'unknown';
-  if (!SUPPORTED_CODECS.includes(codec)) {
+  if (!o.anyCodec && !SUPPORTED_CODECS.includes(codec)) {
     throw new UserError('source_codec_unsupported', `${where} sends ${codec} video; SmartView records H.264 and H.265 (HEVC): set the camera's encoder to H.264 or H.265`, { codec }, 422);
   }
   const audio = out.streams?.find((s) => s.codec_type === 'audio');
@@ -93,6 +97,7 @@ export async function probeSource(tools: MediaTools, src: StreamSource, o: Probe
     audio: Boolean(audio),
     audioCodec: audio?.codec_name ?? null,
     durationSec: Number.isFinite(duration) && duration > 0 ? duration : null,
+    videoDurationSec: Number(video.duration) > 0 ? Number(video.duration) : null,
     format: out.format?.format_name ?? null,
     probedAt: Date.now(),
   };
