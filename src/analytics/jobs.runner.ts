@@ -111,7 +111,7 @@ export class JobRunner {
       if (!(await repo().start(job.id, this.o.clock.now()))) return; // cancelled while queued
       await this.publish(e, 'running', p);
       const built = await this.o.factory.build({ cameraId: job.cameraId, jobId: job.id, fps: job.options.fps, classes: job.options.classes });
-      const pipeline = new CameraPipeline({ source: job.cameraId ?? job.fileName ?? job.id, stages: built.stages, detect: built.detect, log });
+      const pipeline = new CameraPipeline({ source: job.cameraId ?? job.fileName ?? job.id, stages: built.stages, detect: built.detect, gateMinScore: built.gateMinScore, log });
       let readerProgress = 0;
       let lastWrite = Date.now();
       let firstMs: number | null = null;

@@ -14,6 +14,7 @@ export function detectorAsPool(detector: Detector): DetectorPool {
   return {
     labels: detector.labels,
     inputSize: detector.inputSize,
+    threshold: detector.threshold,
     async detect(_source: string, image: RgbImage, opts?: DetectOptions) {
       if (inFlight > 0) {
         dropped++;

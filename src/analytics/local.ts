@@ -6,6 +6,7 @@ import { loadDefaultDetector } from '../detect/default-detector';
 import { loadLabels } from '../detect/labels';
 import { loadOnnxDetector } from '../detect/onnx-detector';
 import type { Detector, RgbImage } from '../detect/types';
+import { BYTETRACK_DEFAULTS } from '../track/bytetrack';
 import type { Track, TrackEvent } from '../track/types';
 import { detectorAsPool } from './local-pool';
 import { CameraPipeline } from './pipeline';
@@ -81,7 +82,7 @@ export async function analyseFileLocally(o: {
       ruleHit: async () => undefined,
     },
   };
-  const pipeline = new CameraPipeline({ source: o.file, stages, detect: { classes: o.classes }, log: o.log });
+  const pipeline = new CameraPipeline({ source: o.file, stages, detect: { classes: o.classes, threshold: Math.min(o.detector.threshold, BYTETRACK_DEFAULTS.lowThreshold) }, gateMinScore: o.detector.threshold, log: o.log });
   const { width, height } = o.detector.inputSize;
   let last = 0;
   for await (const frame of o.reader({ source: o.file, pieces: [{ path: o.file, startMs: 0 }], fps: o.fps, maxSide: Math.max(width, height), signal: o.signal, onProgress: o.onProgress })) {

@@ -123,7 +123,7 @@ export class AnalyticsManager {
 
   private async startCamera(cameraId: string, fingerprint: string): Promise<void> {
     const built = await this.o.factory.build({ cameraId });
-    const pipeline = new CameraPipeline({ source: cameraId, stages: built.stages, detect: built.detect, log: this.o.log.child({ cameraId }) });
+    const pipeline = new CameraPipeline({ source: cameraId, stages: built.stages, detect: built.detect, gateMinScore: built.gateMinScore, log: this.o.log.child({ cameraId }) });
     const sampler = await this.o.sampler({ cameraId, fps: built.fps, maxSide: built.maxSide, onFrame: (f) => pipeline.process(f) });
     this.running.set(cameraId, { pipeline, sampler, fingerprint });
     this.o.log.info({ cameraId, fps: built.fps }, 'analytics running on camera');

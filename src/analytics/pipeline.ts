@@ -13,6 +13,11 @@ export interface CameraPipelineOptions<H> {
   stages: PipelineStages<H>;
   /** Labels kept and minimum score (per camera settings). */
   detect?: Pick<DetectOptions, 'classes' | 'threshold'>;
+  /**
+   * Detections at or above this score are shown to the motion gate on the next frame (default 0: all).
+   * The detector is asked for low scores too (the tracker's rescue stage); those alone should not keep it running.
+   */
+  gateMinScore?: number;
   log: Logger;
 }
 
@@ -37,6 +42,8 @@ export class CameraPipeline<H = unknown> {
   private readonly counters: PipelineStats = emptyStats();
   private readonly best = new Map<number, Best>();
   private active: Track[] = [];
+  /** Boxes of the last frame's detections (source pixels), shown to the motion gate. */
+  private lastDetections: Box[] = [];
   private busy: Promise<void> | null = null;
   private lastMs: EpochMs = 0;
   private frameMs: number[] = [];
@@ -77,7 +84,9 @@ export class CameraPipeline<H = unknown> {
 
     let regions: Box[] | undefined;
     if (gate) {
-      const activeInFrame = this.active.map((t) => scaleBox(t.box, 1 / sx, 1 / sy));
+      // The last frame's detections count as active too: a new object is confirmed as a track only on its
+      // second detection, and one that stands still makes no motion to bring the detector back.
+      const activeInFrame = [...this.active.map((t) => t.box), ...this.lastDetections].map((b) => scaleBox(b, 1 / sx, 1 / sy));
       const g = gate.gate(frame.rgb, activeInFrame, frame.tMs);
       if (!g.run) {
         this.counters.gatedOut++;
@@ -132,6 +141,7 @@ export class CameraPipeline<H = unknown> {
 
   private async afterDetections(frame: SampledFrame, dets: Parameters<PipelineStages['tracker']['update']>[0]['detections'], sx: number, sy: number): Promise<void> {
     const { tracks, events } = this.o.stages.tracker.update({ tMs: frame.tMs, detections: dets });
+    this.lastDetections = dets.filter((d) => d.score >= (this.o.gateMinScore ?? 0)).map((d) => d.box);
     this.active = tracks;
     for (const t of tracks) this.keepBest(t, frame, dets, sx, sy);
     await this.emit(frame.tMs, tracks, events);

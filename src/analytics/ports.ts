@@ -12,6 +12,8 @@ import type { PipelineStages } from './stages';
 export interface BuiltPipeline {
   stages: PipelineStages;
   detect: Pick<DetectOptions, 'classes' | 'threshold'>;
+  /** The detector's confident score: lower detections only feed the tracker's rescue stage (see CameraPipelineOptions.gateMinScore). */
+  gateMinScore?: number;
   /** Frames per second to sample (the camera's setting, else the config's). */
   fps: number;
   /** Longest side of sampled frames: the detector's input size. */

@@ -26,6 +26,7 @@ import { CameraSampler } from '../sample/sampler';
 import { sampleFile, sampleRecording } from '../sample/file-sampler';
 import type { Store } from '../store/store';
 import { ByteTracker } from '../track/bytetrack';
+import { byteTrackerOptions } from '../track/config';
 import { JobRunner } from './jobs.runner';
 import { prefetch } from './prefetch';
 import { AnalysisJobService } from './jobs.service';
@@ -40,12 +41,17 @@ export interface RulesPort {
   rules(cameraId: string): Promise<EngineRule[]>;
 }
 
-export function newTracker(lostAfterMs?: number): ByteTracker {
-  return new ByteTracker(lostAfterMs === undefined ? {} : { lostAfterMs });
+/**
+ * ByteTrack's thresholds follow the detector's: its threshold is the confident score (stage 1); the detector
+ * is asked for detections down to `tracker.lowThreshold` so the rescue stage has something to rescue.
+ */
+export function newTracker(tracker: Partial<Config['analytics']['tracker']> = {}, detectorThreshold?: number): ByteTracker {
+  return new ByteTracker(byteTrackerOptions(tracker, detectorThreshold));
 }
 
-export function newGate(masks: AnalyticsSettings['masks'] = []): FrameGate {
-  return new MotionGate({ masks });
+export function newGate(motion: Partial<Config['analytics']['motion']> = {}, masks: AnalyticsSettings['masks'] = []): FrameGate {
+  const { enabled: _enabled, ...options } = motion;
+  return new MotionGate({ ...options, masks });
 }
 
 /**
@@ -132,15 +138,18 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
         // A job replays the camera's rules even while its live analytics are switched off.
         ? new RuleEngine(rules, { ...(settings ?? { enabled: true, masks: [] }), enabled: true }, { width: 1920, height: 1080 })
         : null;
+      const confident = a.detector.threshold ?? p.threshold;
+      const tracker = newTracker(a.tracker, confident);
       return {
         stages: {
           pool: p,
-          gate: a.motion.enabled ? newGate(settings?.masks ?? []) : null,
-          tracker: newTracker(a.tracker.lostAfterMs),
+          gate: a.motion.enabled ? newGate(a.motion, settings?.masks ?? []) : null,
+          tracker,
           rules: engine,
           sink: o.cameraId ? cameraSink(d.eventSink, o.cameraId, o.jobId) : countingSink,
         },
-        detect: { classes, threshold: a.detector.threshold },
+        detect: { classes, threshold: Math.min(confident, a.tracker.lowThreshold) },
+        gateMinScore: confident,
         fps,
         maxSide: Math.max(p.inputSize.width, p.inputSize.height),
       };
@@ -171,6 +180,7 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
     const s = new CameraSampler({
       tools: d.tools, source: o.cameraId, stream: await d.sources.source(cam, cam.source.subUrl ? 'sub' : 'main'), defaultTransport: d.config.recording.rtspTransport,
       fps: o.fps, maxSide: o.maxSide, log: log.child({ cameraId: o.cameraId }), onFrame: o.onFrame,
+      decode: a.sampling.decode, stallTimeoutMs: a.sampling.stallTimeoutMs,
     });
     s.start();
     return s;

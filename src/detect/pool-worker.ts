@@ -34,7 +34,7 @@ try {
   send({ type: 'fatal', error: wire(err) });
   process.exit(0);
 }
-send({ type: 'ready', family: detector.family, labels: [...detector.labels], inputSize: detector.inputSize });
+send({ type: 'ready', family: detector.family, labels: [...detector.labels], inputSize: detector.inputSize, threshold: detector.threshold });
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'close') {

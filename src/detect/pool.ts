@@ -65,6 +65,7 @@ export async function createDetectorPool(o: { analytics: Config['analytics']; lo
 export class DetectorPoolImpl implements DetectorPool {
   labels: readonly string[] = [];
   inputSize = { width: 0, height: 0 };
+  threshold = 0;
   family: ModelFamily | null = null;
   private readonly slots: Slot[] = [];
   private readonly queue: Request[] = [];
@@ -109,6 +110,7 @@ export class DetectorPoolImpl implements DetectorPool {
             clearTimeout(startTimer);
             this.labels = m.labels;
             this.inputSize = m.inputSize;
+            this.threshold = m.threshold;
             this.family = m.family;
             slot.ready = true;
             resolve();

@@ -44,6 +44,8 @@ export interface Detector {
   readonly labels: readonly string[];
   /** Model input size in pixels (what the sampler should scale to, at most). */
   readonly inputSize: { width: number; height: number };
+  /** The score threshold used when a call gives none (the configured or the family's tuned one). */
+  readonly threshold: number;
   detect(image: RgbImage, opts?: DetectOptions): Promise<Detection[]>;
   close(): Promise<void>;
 }
@@ -67,6 +69,8 @@ export interface PoolStats {
 export interface DetectorPool {
   readonly labels: readonly string[];
   readonly inputSize: { width: number; height: number };
+  /** The workers' default score threshold (known once the pool has started). */
+  readonly threshold: number;
   detect(source: string, image: RgbImage, opts?: DetectOptions): Promise<Detection[] | null>;
   stats(): PoolStats;
   close(): Promise<void>;

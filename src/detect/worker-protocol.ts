@@ -23,7 +23,7 @@ export interface WireError {
 }
 
 export type FromWorker =
-  | { type: 'ready'; family: ModelFamily; labels: string[]; inputSize: { width: number; height: number } }
+  | { type: 'ready'; family: ModelFamily; labels: string[]; inputSize: { width: number; height: number }; threshold: number }
   | { type: 'fatal'; error: WireError }
   | { type: 'result'; id: number; detections: Detection[]; inferMs: number; totalMs: number }
   | { type: 'error'; id: number; error: WireError };

@@ -77,6 +77,8 @@ interface InnerTrack {
   trail: { tMs: EpochMs; x: number; y: number }[];
   best?: Best;
   tentative: { tMs: EpochMs; box: Box; score: number }[];
+  /** The last matched detection's box. */
+  lastBox: Box;
 }
 
 /**
@@ -196,7 +198,7 @@ export class ByteTracker implements Tracker {
   private create(d: Detection, tMs: EpochMs, image: RgbImage | undefined): InnerTrack {
     const t: InnerTrack = {
       id: 0, label: d.label, state: 'tentative', kf: initiate(d.box), kfMs: tMs, score: d.score, firstMs: tMs, lastMs: tMs, hits: 1,
-      trail: [], tentative: [{ tMs, box: [...d.box], score: d.score }],
+      trail: [], tentative: [{ tMs, box: [...d.box], score: d.score }], lastBox: [...d.box],
     };
     this.afterObservation(t, d, tMs, image);
     return t;
@@ -204,6 +206,7 @@ export class ByteTracker implements Tracker {
 
   private observe(t: InnerTrack, d: Detection, tMs: EpochMs, image: RgbImage | undefined): void {
     kalmanUpdate(t.kf, d.box);
+    t.lastBox = [...d.box];
     t.score = d.score;
     t.lastMs = tMs;
     t.hits++;
@@ -231,7 +234,8 @@ export class ByteTracker implements Tracker {
   }
 
   private end(t: InnerTrack): TrackEvent {
-    return { type: 'lost', track: { ...this.view(t), state: 'removed' } };
+    // Where it was last seen, not where the Kalman filter drifted to since (it may be far outside the frame).
+    return { type: 'lost', track: { ...this.view(t), state: 'removed', box: [...t.lastBox] } };
   }
 
   /** A snapshot for callers: later updates never change a Track already handed out. */

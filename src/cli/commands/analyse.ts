@@ -89,7 +89,7 @@ async function analyseHere(file: string, o: AnalyseOptions): Promise<void> {
   const started = performance.now();
   try {
     const stats = await analyseFileLocally({
-      file, detector, reader: fileFootageReader(DEFAULT_TOOLS), gate: o.motion === false ? null : newGate(), tracker: newTracker(),
+      file, detector, reader: fileFootageReader(DEFAULT_TOOLS), gate: o.motion === false ? null : newGate(), tracker: newTracker({}, detector.threshold),
       fps, classes: list(o.classes), signal: abort.signal, log: silentLogger(),
       onLine: (l) => (o.json ? printJsonLine(l) : printLine(`${(l.t_ms / 1000).toFixed(1)}s  track ${l.track} ${l.label} ${l.type}  [${l.box.join(', ')}]`)),
       onProgress: (p) => bar(Math.round(p * 100)),

@@ -29,6 +29,10 @@ export class TfjsDetector implements Detector {
     this.inputSize = { width: runtime.input.size, height: runtime.input.size };
   }
 
+  get threshold(): number {
+    return this.o.threshold;
+  }
+
   /** Which engine runs the model ('onnx': converted in memory and run by onnxruntime-node; 'tfjs': TF.js WASM). */
   get runtimeKind(): 'tfjs' | 'onnx' {
     return this.runtime.kind;
