@@ -19,6 +19,14 @@ const runs = [
   ['bench/recorder-100.ts'],
   ['bench/live-latency.ts'],
   ['bench/tamper.ts'],
+  ['bench/detector-pool.ts'],
+  ['bench/default-detector.ts'],
+  ['bench/sampling.ts'],
+  ['bench/motion-gating.ts'],
+  ['bench/tracker.ts'],
+  ['bench/recorded-analysis.ts'],
+  ['bench/cameras-per-box.ts'],
+  ['bench/planner.ts'],
 ];
 const results = [];
 for (const [script, ...args] of runs) {
