@@ -26,6 +26,8 @@ export interface RequestOptions {
   /** … or a raw body with its content type. */
   body?: Blob | string;
   contentType?: string;
+  /** Extra request headers (e.g. X-Case-Ref for case-bound calls). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -75,7 +77,7 @@ async function toApiError(res: Response): Promise<ApiError> {
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...opts.headers, Accept: 'application/json' };
   let body: BodyInit | undefined;
   if (opts.json !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -6,6 +6,8 @@ import { AuditPage } from '../features/audit/AuditPage';
 import { CamerasPage } from '../features/cameras/CamerasPage';
 import { HealthPage } from '../features/health/HealthPage';
 import { PlanPage } from '../features/plan/PlanPage';
+import { PlatesPage } from '../features/plates/PlatesPage';
+import { InterceptionPage } from '../features/interception/InterceptionPage';
 import { LivePage } from '../features/live/LivePage';
 import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { PasswordNotice } from '../features/login/PasswordNotice';
@@ -39,8 +41,10 @@ export function Shell({ me }: { me: Me }) {
   const canHealth = can('camera.read');
   const canPlan = can('plan.run');
   const canAnalytics = can('analytics.read');
+  const canPlates = can('sightings.read') || can('hotlist.manage');
+  const canIntercept = can('search.run');
   const page: Route =
-    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) || (route === 'health' && canHealth) || (route === 'plan' && canPlan) || ((route === 'alerts' || route === 'analytics') && canAnalytics) ? route : 'cameras';
+    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) || (route === 'health' && canHealth) || (route === 'plan' && canPlan) || ((route === 'alerts' || route === 'analytics') && canAnalytics) || (route === 'plates' && canPlates) || (route === 'interception' && canIntercept) ? route : 'cameras';
 
   return (
     <div className="shell">
@@ -56,6 +60,8 @@ export function Shell({ me }: { me: Me }) {
           {canHealth && <NavLink route="health" current={page} label={t('nav.health')} />}
           {canAnalytics && <NavLink route="alerts" current={page} label={t('nav.alerts')} />}
           {canAnalytics && <NavLink route="analytics" current={page} label={t('nav.analytics')} />}
+          {canPlates && <NavLink route="plates" current={page} label={t('nav.plates')} />}
+          {canIntercept && <NavLink route="interception" current={page} label={t('nav.interception')} />}
           {canPlan && <NavLink route="plan" current={page} label={t('nav.plan')} />}
           {canAudit && <NavLink route="audit" current={page} label={t('nav.audit')} />}
         </nav>
@@ -74,7 +80,7 @@ export function Shell({ me }: { me: Me }) {
       {me.passwordExpiresAt !== null && <PasswordNotice expiresAt={me.passwordExpiresAt} />}
       {siteError && <div className="notice warn">{t('site.unavailable')}</div>}
       <main className="content">
-        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : page === 'health' ? <HealthPage /> : page === 'plan' ? <PlanPage /> : page === 'alerts' ? <AlertsPage /> : page === 'analytics' ? <AnalyticsPage /> : <CamerasPage />}
+        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : page === 'health' ? <HealthPage /> : page === 'plan' ? <PlanPage /> : page === 'alerts' ? <AlertsPage /> : page === 'analytics' ? <AnalyticsPage /> : page === 'plates' ? <PlatesPage /> : page === 'interception' ? <InterceptionPage /> : <CamerasPage />}
       </main>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatHkt } from '../../time/format';
+import { HotlistInterceptLink } from './HotlistInterceptLink';
 import { AlertActions } from './AlertActions';
 import { AlertNotes } from './AlertNotes';
 import { Snapshot } from './Snapshot';
@@ -41,6 +42,7 @@ export function AlertCard({ alert, canManage, fresh, onChanged }: Props) {
               {t('alerts.openRecording')}
             </a>
           )}
+          {event && <HotlistInterceptLink event={event} />}
           <button type="button" className="link" aria-expanded={showNotes} onClick={() => setShowNotes((s) => !s)}>
             {showNotes ? t('alerts.hideNotes') : t('alerts.showNotes')}
           </button>
