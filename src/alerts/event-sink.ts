@@ -12,7 +12,7 @@ import type { TrackEvent } from '../track/types';
 import { AlertRepository } from './alert.repository';
 import { AnalyticsEventRepository, type EventRow } from './event.repository';
 import { SnapshotStore } from './snapshot-store';
-import type { RuleHit } from './types';
+import type { RuleHit, Severity } from './types';
 
 const DAY = 86_400_000;
 const CAMERA_TTL_MS = 30_000;
@@ -84,6 +84,27 @@ export class EventSink {
           box: box ? JSON.stringify(box) : null, detail: JSON.stringify(hit.detail), snapshot: null, job_id: jobId ?? null, created_at: now,
         },
         alert: hit.alert && !jobId ? { title: `${hit.ruleName}: ${hit.label}`, ruleId: hit.ruleId } : undefined,
+      })),
+    );
+  }
+
+  /**
+   * An alerting event that comes from neither the tracker nor a rule (a hotlist match of a plate read,
+   * src/plates/hotlists): stored as kind 'rule' of `type`, with `sourceId`/`sourceName` as rule id/name,
+   * and an alert raised in the same transaction. Live cameras only. Returns the event id, or null (dropped).
+   */
+  async recordAlertEvent(
+    cameraId: string,
+    e: { type: string; label: string; sourceId: string; sourceName: string; severity: Severity; tMs: number; title: string; trackId?: number | null; detail: Record<string, unknown> },
+    snapshot?: RgbImage,
+  ): Promise<string | null> {
+    return this.guard(() =>
+      this.store(cameraId, snapshot, null, (id, scope, now) => ({
+        row: {
+          id, camera_id: cameraId, ...scope, kind: 'rule', type: e.type, label: e.label, track_id: e.trackId ?? null, rule_id: e.sourceId, rule_name: e.sourceName,
+          severity: e.severity, started_at: e.tMs, ended_at: null, score: null, box: null, detail: JSON.stringify(e.detail), snapshot: null, job_id: null, created_at: now,
+        },
+        alert: { title: e.title, ruleId: e.sourceId },
       })),
     );
   }

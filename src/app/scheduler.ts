@@ -30,6 +30,10 @@ export class Scheduler {
     this.every(24 * 3_600_000, 'analytics.snapshots.prune', async () => {
       await this.sv.eventSink.pruneSnapshots();
     });
+    // PostgreSQL: the monthly partitions of plate_sightings, two months ahead (src/plates/sightings).
+    this.every(24 * 3_600_000, 'plates.partitions', async () => {
+      await this.sv.plates.sightings.ensurePartitionsAhead();
+    });
   }
 
   private every(ms: number, name: string, fn: () => Promise<void>): void {

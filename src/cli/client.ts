@@ -19,8 +19,8 @@ export class ApiClient {
     this.base = (opts.url ?? process.env.SMARTVIEW_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
   }
 
-  async request(method: string, path: string, body?: { json?: unknown; text?: string; contentType?: string }): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+  async request(method: string, path: string, body?: { json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> }): Promise<Response> {
+    const headers: Record<string, string> = { ...body?.headers, authorization: `Bearer ${this.token}` };
     let payload: string | undefined;
     if (body?.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -49,7 +49,7 @@ export class ApiClient {
     throw new UserError(code, message, details, res.status);
   }
 
-  async json<T>(method: string, path: string, body?: { json?: unknown; text?: string; contentType?: string }): Promise<T> {
+  async json<T>(method: string, path: string, body?: { json?: unknown; text?: string; contentType?: string; headers?: Record<string, string> }): Promise<T> {
     const res = await this.request(method, path, body);
     return (await res.json()) as T;
   }

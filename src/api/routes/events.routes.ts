@@ -18,6 +18,8 @@ export function registerEventRoutes(app: ZApp, deps: { bus: EventBus; log: Logge
     const scopes = scopesFor(principal, 'camera.read');
     // Analytics events and alerts need analytics.read too (auditors read cameras, not alerts).
     const analyticsScopes = scopesFor(principal, 'analytics.read');
+    // Plate sightings are personal data: only for 'sightings.read' (operator and up).
+    const plateScopes = scopesFor(principal, 'sightings.read');
     let dropped = 0;
     const sub = await deps.bus.subscribe<Record<string, unknown>>('>', (msg) => {
       const d = msg.data;
@@ -25,7 +27,7 @@ export function registerEventRoutes(app: ZApp, deps: { bus: EventBus; log: Logge
       const districts = typeof d.district === 'string' ? [d.district] : Array.isArray(d.districts) ? (d.districts as string[]) : null;
       if (!owners || !districts) return; // events without a scope key are not for browsers
       const analytic = msg.subject.startsWith('analytics.') || msg.subject.startsWith('alert.') || msg.subject.startsWith('analysis.');
-      const within = analytic ? analyticsScopes : scopes;
+      const within = msg.subject.startsWith('plate.') ? plateScopes : analytic ? analyticsScopes : scopes;
       const visible = owners.some((o) => districts.some((di) => inScope(within, o, di)));
       if (!visible) return;
       if (socket.bufferedAmount > MAX_BUFFERED) {

@@ -1,0 +1,153 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Scope } from '../../auth/permissions';
+import { decodeCursor, encodeCursor } from '../../alerts/query';
+import type { Database, PlateSightingTable } from '../../store/schema';
+import type { Db, Engine } from '../../store/store';
+import type { PlatePlan } from '../search/pattern';
+import { scopeSql } from './scope-sql';
+import type { Page, Sighting, SightingFilter } from './types';
+
+export type SightingRow = PlateSightingTable;
+
+export function toSighting(r: SightingRow): Sighting {
+  return {
+    id: r.id, plate: r.plate, plateKey: r.plate_key, grammar: r.grammar, cameraId: r.camera_id, owner: r.owner, district: r.district,
+    lat: Number(r.lat), lon: Number(r.lon), seenAt: Number(r.seen_at), confidence: Number(r.confidence), vehicleClass: r.vehicle_class,
+    vehicleColour: r.vehicle_colour, direction: r.direction, hasPlateCrop: r.plate_crop !== null, hasVehicleCrop: r.vehicle_crop !== null,
+    trackId: r.track_id, jobId: r.job_id,
+  };
+}
+
+export interface Bbox {
+  minLat: number;
+  minLon: number;
+  maxLat: number;
+  maxLon: number;
+}
+
+export interface SearchSpec {
+  plan: PlatePlan;
+  /** Fuzzy: the plate keys within one edit, already resolved through plate_key_variants. */
+  fuzzyKeys?: string[];
+  filter: SightingFilter;
+  bbox?: Bbox;
+}
+
+type Q = SelectQueryBuilder<Database, 'plate_sightings', SightingRow>;
+
+const COLUMNS = [
+  'id', 'plate', 'plate_key', 'grammar', 'camera_id', 'owner', 'district', 'lat', 'lon', 'seen_at', 'confidence', 'vehicle_class',
+  'vehicle_colour', 'direction', 'plate_crop', 'vehicle_crop', 'track_id', 'job_id',
+] as const satisfies readonly (keyof SightingRow)[];
+const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  id: 'text', plate: 'text', plate_key: 'text', grammar: 'text', camera_id: 'text', owner: 'text', district: 'text', lat: 'float8', lon: 'float8',
+  seen_at: 'int8', confidence: 'float4', vehicle_class: 'text', vehicle_colour: 'text', direction: 'text', plate_crop: 'text', vehicle_crop: 'text',
+  track_id: 'int4', job_id: 'text',
+};
+
+/** Plate sightings and the plate-key dictionary of fuzzy search. Every read takes the caller's scopes. */
+export class SightingRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly engine: Engine,
+  ) {}
+
+  async insert(row: SightingRow): Promise<void> {
+    await this.db.insertInto('plate_sightings').values(row).execute();
+  }
+
+  /**
+   * Many rows at once (benchmarks, imports). PostgreSQL: one `insert … select from unnest($arrays)`
+   * per batch (one parameter per column, whatever the batch size); SQLite: multi-row VALUES within
+   * its bound-parameter limit.
+   */
+  async insertBulk(rows: SightingRow[]): Promise<void> {
+    if (!rows.length) return;
+    if (this.engine === 'postgres') {
+      const arrays = COLUMNS.map((c) => sql`${rows.map((r) => r[c])}::${sql.raw(PG_TYPES[c])}[]`);
+      await sql`insert into plate_sightings (${sql.join(COLUMNS.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(this.db);
+      return;
+    }
+    for (let i = 0; i < rows.length; i += 1500) await this.db.insertInto('plate_sightings').values(rows.slice(i, i + 1500)).execute();
+  }
+
+  /** Adds a plate key under itself and its deletions (already known pairs are left alone). */
+  async addKeyVariants(pairs: Array<{ variant: string; plate_key: string }>): Promise<void> {
+    for (let i = 0; i < pairs.length; i += 5000) {
+      await this.db.insertInto('plate_key_variants').values(pairs.slice(i, i + 5000)).onConflict((oc) => oc.columns(['variant', 'plate_key']).doNothing()).execute();
+    }
+  }
+
+  /** The stored plate keys filed under any of `variants`. */
+  async keysForVariants(variants: string[]): Promise<string[]> {
+    if (!variants.length) return [];
+    const rows = await this.db.selectFrom('plate_key_variants').select('plate_key').where('variant', 'in', variants).distinct().execute();
+    return rows.map((r) => r.plate_key);
+  }
+
+  async get(id: string, scopes: Scope[]): Promise<SightingRow | undefined> {
+    return this.db.selectFrom('plate_sightings').selectAll().where('id', '=', id).where(scopeSql(scopes, 'plate_sightings')).executeTakeFirst();
+  }
+
+  /** Newest first (the live feed), keyset-paginated on (seen_at, id). */
+  async recent(filter: SightingFilter & { plate?: string }, scopes: Scope[], limit: number, cursor?: string): Promise<Page<Sighting>> {
+    let q = this.filtered(this.db.selectFrom('plate_sightings').selectAll(), filter, scopes);
+    if (filter.plate !== undefined) q = q.where('plate', '=', filter.plate);
+    if (cursor) {
+      const c = decodeCursor(cursor);
+      q = q.where((eb) => eb.or([eb('seen_at', '<', c.at), eb.and([eb('seen_at', '=', c.at), eb('id', '<', c.id)])]));
+    }
+    const rows = await q.orderBy('seen_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    return page(rows, limit);
+  }
+
+  /**
+   * Plate search, oldest first (the vehicle's path). Exact walks (plate, seen_at) in order; prefix
+   * and wildcard take a range of the plate index, fuzzy a few keys of (plate_key, seen_at), and
+   * sort what they find: ordering by `seen_at + 0` keeps either planner from preferring to walk the
+   * seen_at index of the whole table and filter it.
+   */
+  async search(spec: SearchSpec, scopes: Scope[], limit: number, cursor?: string): Promise<{ rows: SightingRow[]; nextCursor: string | null }> {
+    let q = this.filtered(this.db.selectFrom('plate_sightings').selectAll(), spec.filter, scopes);
+    const p = spec.plan;
+    if (p.mode === 'exact') q = q.where('plate', '=', p.plate);
+    else if (p.mode === 'prefix') q = q.where('plate', '>=', p.from).where('plate', '<', p.to);
+    else if (p.mode === 'wildcard') {
+      if (p.ranges) q = q.where((eb) => eb.or(p.ranges!.map((r) => eb.and([eb('plate', '>=', r.from), eb('plate', '<', r.to)]))));
+      else if (p.range) q = q.where('plate', '>=', p.range.from).where('plate', '<', p.range.to);
+      q = q.where('plate', 'like', p.like);
+    } else {
+      const keys = spec.fuzzyKeys ?? [];
+      if (!keys.length) return { rows: [], nextCursor: null };
+      q = q.where('plate_key', 'in', keys);
+    }
+    if (spec.bbox) {
+      const b = spec.bbox;
+      q = q.where('lat', '>=', b.minLat).where('lat', '<=', b.maxLat).where('lon', '>=', b.minLon).where('lon', '<=', b.maxLon);
+    }
+    if (cursor) {
+      const c = decodeCursor(cursor);
+      q = q.where((eb) => eb.or([eb('seen_at', '>', c.at), eb.and([eb('seen_at', '=', c.at), eb('id', '>', c.id)])]));
+    }
+    const ordered = p.mode === 'exact' ? q.orderBy('seen_at') : q.orderBy(sql`seen_at + 0`);
+    const rows = await ordered.orderBy('id').limit(limit + 1).execute();
+    const kept = rows.slice(0, limit);
+    const last = kept[kept.length - 1];
+    return { rows: kept, nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seen_at), last.id) : null };
+  }
+
+  private filtered(q: Q, f: SightingFilter, scopes: Scope[]): Q {
+    q = q.where(scopeSql(scopes, 'plate_sightings'));
+    if (f.cameraIds?.length) q = q.where('camera_id', 'in', f.cameraIds);
+    if (f.fromMs !== undefined) q = q.where('seen_at', '>=', f.fromMs);
+    if (f.toMs !== undefined) q = q.where('seen_at', '<', f.toMs);
+    if (f.minConfidence !== undefined) q = q.where('confidence', '>=', f.minConfidence);
+    return q;
+  }
+}
+
+function page(rows: SightingRow[], limit: number): Page<Sighting> {
+  const items = rows.slice(0, limit).map(toSighting);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seenAt, last.id) : null };
+}
