@@ -15,7 +15,8 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # The RTSP test server (test/support/rtsp-server.py): gst-rtsp-server through the system python3's gi.
-  for pkg in python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav; do
+  # fonts-dejavu-extra: DejaVu Sans Condensed Bold, the font of the synthetic Hong Kong plates (src/plates/synth).
+  for pkg in python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav fonts-dejavu-extra; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
   done
 fi
