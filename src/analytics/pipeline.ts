@@ -121,6 +121,11 @@ export class CameraPipeline<H = unknown> {
     await this.busy;
     const events = this.o.stages.tracker.flush(tMs);
     await this.emit(tMs, [], events);
+    try {
+      await this.o.stages.anpr?.flush();
+    } catch (err) {
+      this.o.log.warn({ source: this.o.source, err: errorMessage(err) }, 'plate sightings of the last tracks could not be written');
+    }
     this.active = [];
     this.best.clear();
   }
@@ -144,6 +149,7 @@ export class CameraPipeline<H = unknown> {
     this.lastDetections = dets.filter((d) => d.score >= (this.o.gateMinScore ?? 0)).map((d) => d.box);
     this.active = tracks;
     for (const t of tracks) this.keepBest(t, frame, dets, sx, sy);
+    this.o.stages.anpr?.offer(frame, tracks, events);
     await this.emit(frame.tMs, tracks, events);
   }
 

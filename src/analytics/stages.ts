@@ -36,6 +36,14 @@ export interface PipelineStages<H = unknown> {
   /** null = no rules: tracks only. */
   rules: RuleEvaluator<H> | null;
   sink: PipelineSink<H>;
+  /** Plate reading on the camera's vehicle tracks (src/plates/sightings/anpr-stage.ts); never waits. */
+  anpr?: AnprPort | null;
+}
+
+/** What the pipeline needs of the ANPR stage. */
+export interface AnprPort {
+  offer(frame: { tMs: EpochMs; rgb: RgbImage; sourceWidth: number; sourceHeight: number }, tracks: readonly Track[], events: readonly TrackEvent[]): boolean;
+  flush(): Promise<void>;
 }
 
 /** Counters of one pipeline (exposed on /metrics and in job rows). */

@@ -21,11 +21,13 @@ import type { MediaTools } from '../media/ffmpeg';
 import { MotionGate } from '../motion/gate';
 import { storageRoots } from '../playback/segment-file';
 import { RuleEngine, type EngineRule } from '../rules/engine';
-import type { AnalyticsSettings } from '../rules/model';
+import { DEFAULT_SETTINGS, type AnalyticsSettings } from '../rules/model';
 import { CameraSampler } from '../sample/sampler';
 import { sampleFile, sampleRecording } from '../sample/file-sampler';
 import type { Store } from '../store/store';
 import { ByteTracker } from '../track/bytetrack';
+import { PlateReader } from '../plates/read/reader';
+import { AnprStage, type SightingRecorder } from '../plates/sightings/anpr-stage';
 import { byteTrackerOptions } from '../track/config';
 import { JobRunner } from './jobs.runner';
 import { prefetch } from './prefetch';
@@ -85,6 +87,8 @@ export interface AnalyticsDeps {
   sources: CameraSources;
   eventSink: EventSink;
   rules: RulesPort;
+  /** ANPR sightings (src/plates/sightings): cameras whose settings say `anpr` read plates. */
+  sightings?: SightingRecorder;
   afterCommit?: () => void;
 }
 
@@ -126,6 +130,15 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
     return poolP;
   };
   const cameraOf = (id: string): Promise<Camera | undefined> => new CameraRepository(d.store.db).get(id);
+  // One plate reader per process, loaded when the first ANPR camera (or job) starts.
+  let readerP: Promise<PlateReader> | undefined;
+  const plateReader = () => {
+    readerP ??= PlateReader.load({ detModel: a.anpr.detModel, recModel: a.anpr.recModel, dict: a.anpr.dict, threads: 1 }).catch((err: unknown) => {
+      readerP = undefined;
+      throw err;
+    });
+    return readerP;
+  };
 
   const factory: StageFactory = {
     async build(o): Promise<BuiltPipeline> {
@@ -136,10 +149,17 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
       const fps = o.fps ?? settings?.fps ?? a.sampling.fps;
       const engine = o.cameraId && rules.length
         // A job replays the camera's rules even while its live analytics are switched off.
-        ? new RuleEngine(rules, { ...(settings ?? { enabled: true, masks: [] }), enabled: true }, { width: 1920, height: 1080 })
+        ? new RuleEngine(rules, { ...(settings ?? DEFAULT_SETTINGS), enabled: true }, { width: 1920, height: 1080 })
         : null;
       const confident = a.detector.threshold ?? p.threshold;
       const tracker = newTracker(a.tracker, confident);
+      const withAnpr = Boolean(o.cameraId && settings?.anpr && d.sightings);
+      const anpr = withAnpr
+        ? new AnprStage({
+          cameraId: o.cameraId!, reader: await plateReader(), sightings: d.sightings!, log: log.child({ cameraId: o.cameraId, stage: 'anpr' }), tools: d.tools,
+          maxReadsPerSecond: a.anpr.maxReadsPerSecond, minScore: a.anpr.minScore, ...(o.jobId ? { jobId: o.jobId } : {}),
+        })
+        : null;
       return {
         stages: {
           pool: p,
@@ -147,11 +167,13 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
           tracker,
           rules: engine,
           sink: o.cameraId ? cameraSink(d.eventSink, o.cameraId, o.jobId) : countingSink,
+          anpr,
         },
         detect: { classes, threshold: Math.min(confident, a.tracker.lowThreshold) },
         gateMinScore: confident,
         fps,
-        maxSide: Math.max(p.inputSize.width, p.inputSize.height),
+        // Plates need pixels: ANPR cameras are sampled larger (the detector letterboxes to its own input anyway).
+        maxSide: Math.max(p.inputSize.width, p.inputSize.height, withAnpr ? a.anpr.frameMaxSide : 0),
       };
     },
   };

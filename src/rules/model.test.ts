@@ -53,7 +53,7 @@ describe('rule schemas', () => {
 
 describe('settings schema', () => {
   test('defaults and limits', () => {
-    assert.deepEqual(analyticsSettingsSchema.parse({}), { enabled: false, masks: [] });
+    assert.deepEqual(analyticsSettingsSchema.parse({}), { enabled: false, masks: [], anpr: false });
     assert.match(issues(analyticsSettingsSchema, { fps: 0 }).join(), /^fps: fps must be > 0/);
     assert.match(issues(analyticsSettingsSchema, { masks: [[[0, 0], [1, 0]]] }).join(), /^masks\.0: a polygon needs at least 3/);
   });

@@ -66,10 +66,11 @@ export const analyticsSettingsSchema = z.strictObject({
   classes: classesField.optional().describe('Labels detected and tracked on this camera (default: analytics.detector.classes of the configuration)'),
   masks: z.array(polygonSchema).max(32, 'at most 32 masks').default([]).describe('Motion masks: areas where motion is ignored (trees, screens, timestamps)'),
   calibration: calibrationSchema.optional(),
+  anpr: z.boolean().default(false).describe('Read the number plates of vehicles tracked on this camera (ANPR sightings and hotlist alerts)'),
 });
 export type AnalyticsSettings = z.output<typeof analyticsSettingsSchema>;
 export type AnalyticsSettingsInput = z.input<typeof analyticsSettingsSchema>;
-export const DEFAULT_SETTINGS: AnalyticsSettings = { enabled: false, masks: [] };
+export const DEFAULT_SETTINGS: AnalyticsSettings = { enabled: false, masks: [], anpr: false };
 
 /** Fields every rule has; without defaults, so the PATCH schema can reuse them. */
 const common = {

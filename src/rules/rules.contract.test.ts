@@ -31,12 +31,12 @@ for (const engine of ENGINES) {
 
     test('settings: upsert replaces, enabled cameras are listed (only those still in the inventory)', async () => {
       assert.equal(await repo.settings('c1'), undefined);
-      await repo.putSettings('c1', { enabled: true, masks: [] }, NOW);
-      await repo.putSettings('c1', { enabled: true, fps: 3, masks: [box(0, 0, 0.2, 0.2)] }, NOW + 1);
-      assert.deepEqual(await repo.settings('c1'), { settings: { enabled: true, fps: 3, masks: [box(0, 0, 0.2, 0.2)] }, updatedAt: NOW + 1 });
-      await repo.putSettings('c2', { enabled: false, masks: [] }, NOW);
-      await repo.putSettings('s1', { enabled: true, masks: [] }, NOW);
-      await repo.putSettings('gone', { enabled: true, masks: [] }, NOW);
+      await repo.putSettings('c1', { enabled: true, masks: [], anpr: false }, NOW);
+      await repo.putSettings('c1', { enabled: true, fps: 3, masks: [box(0, 0, 0.2, 0.2)], anpr: false }, NOW + 1);
+      assert.deepEqual(await repo.settings('c1'), { settings: { enabled: true, fps: 3, masks: [box(0, 0, 0.2, 0.2)], anpr: false }, updatedAt: NOW + 1 });
+      await repo.putSettings('c2', { enabled: false, masks: [], anpr: false }, NOW);
+      await repo.putSettings('s1', { enabled: true, masks: [], anpr: false }, NOW);
+      await repo.putSettings('gone', { enabled: true, masks: [], anpr: false }, NOW);
       assert.deepEqual(await repo.enabledCameras(), ['c1', 's1']);
     });
 

@@ -49,7 +49,7 @@ for (const engine of ENGINES) {
     test('settings: defaults, replace with masks and calibration (error report), audited with an outbox event', async () => {
       const before = await api('GET', '/api/cameras/cam-p/analytics', viewer);
       assert.equal(before.status, 200, before.text);
-      assert.deepEqual(before.json, { cameraId: 'cam-p', settings: { enabled: false, masks: [] }, calibration: null, updatedAt: null });
+      assert.deepEqual(before.json, { cameraId: 'cam-p', settings: { enabled: false, masks: [], anpr: false }, calibration: null, updatedAt: null });
       const events = (await outbox()).length;
       const put = await api('PUT', '/api/cameras/cam-p/analytics', admin, { enabled: true, fps: 2, classes: ['person', 'car'], masks: [[[0, 0], [0.3, 0], [0.3, 0.08]]], calibration: calibration() });
       assert.equal(put.status, 200, put.text);

@@ -388,6 +388,7 @@ export const en = {
     settings: {
       title: 'Camera analytics',
       enabled: 'Run live analytics on this camera',
+      anpr: 'Read number plates of vehicles (ANPR)',
       fps: 'Frames per second',
       fpsHelp: 'Empty: the configured default',
       classes: 'Classes',

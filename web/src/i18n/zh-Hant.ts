@@ -390,6 +390,7 @@ export const zhHant: Messages = {
     settings: {
       title: '攝影機分析設定',
       enabled: '為此攝影機執行即時分析',
+      anpr: '讀取車輛車牌（車牌自動辨識）',
       fps: '每秒幀數',
       fpsHelp: '留空：使用預設設定',
       classes: '物件類別',

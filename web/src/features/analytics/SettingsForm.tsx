@@ -9,13 +9,14 @@ import type { AnalyticsView, Pt } from './types';
 /** The settings as the form holds them: numbers and lists as typed. */
 export interface SettingsDraft {
   enabled: boolean;
+  anpr: boolean;
   fps: string;
   classes: string;
   masks: Pt[][];
 }
 
 export function settingsDraftOf(v: AnalyticsView): SettingsDraft {
-  return { enabled: v.settings.enabled, fps: v.settings.fps === undefined ? '' : String(v.settings.fps), classes: (v.settings.classes ?? []).join(', '), masks: v.settings.masks as Pt[][] };
+  return { enabled: v.settings.enabled, anpr: v.settings.anpr ?? false, fps: v.settings.fps === undefined ? '' : String(v.settings.fps), classes: (v.settings.classes ?? []).join(', '), masks: v.settings.masks as Pt[][] };
 }
 
 interface Props {
@@ -48,7 +49,7 @@ export function SettingsForm({ cameraId, view, draft, canManage, editingMask, on
     try {
       const classes = draft.classes.split(',').map((s) => s.trim()).filter(Boolean);
       const fps = draft.fps.trim() === '' ? undefined : Number(draft.fps);
-      onSaved(await analyticsApi.putSettings(cameraId, { enabled: draft.enabled, fps, classes: classes.length ? classes : undefined, masks: draft.masks, calibration: view.settings.calibration }));
+      onSaved(await analyticsApi.putSettings(cameraId, { enabled: draft.enabled, anpr: draft.anpr, fps, classes: classes.length ? classes : undefined, masks: draft.masks, calibration: view.settings.calibration }));
       setSaved(true);
       onEditMask(null);
     } catch (err) {
@@ -72,6 +73,10 @@ export function SettingsForm({ cameraId, view, draft, canManage, editingMask, on
         <label className="check">
           <input type="checkbox" checked={draft.enabled} onChange={(e) => set({ enabled: e.target.checked })} data-testid="settings-enabled" />
           {t('analytics.settings.enabled')}
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={draft.anpr} onChange={(e) => set({ anpr: e.target.checked })} data-testid="settings-anpr" />
+          {t('analytics.settings.anpr')}
         </label>
         <Field id="settings-fps" label={t('analytics.settings.fps')} error={errors.get('fps')} help={t('analytics.settings.fpsHelp')}>
           <input id="settings-fps" type="number" min={0} max={30} step="any" value={draft.fps} onChange={(e) => set({ fps: e.target.value })} />
