@@ -55,3 +55,32 @@ test('plate.sighted trains the model; a hotlisted read gets an interception with
   await live.stop();
   await bus.close();
 });
+
+test('warmUp learns stored sightings; live reads arriving meanwhile are held and ingested after, in order', async () => {
+  const bus = new MemoryBus({ logger: silentLogger() });
+  const live = new LivePredictor({ bus, log: silentLogger() });
+  await live.start();
+  const T = Date.UTC(2026, 10, 1, 8);
+  const at = (cameraId: string, lat: number) => ({ cameraId, owner: 'o', district: 'd', lat, lon: 114.2 });
+  // The stored history: 30 trips A → B → C; one page is delivered only after a live read arrived.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  async function* history() {
+    for (let i = 0; i < 30; i++) {
+      if (i === 15) await gate;
+      const t = T + i * 3_600_000;
+      yield [{ plate: `P${i}`, ...at('A', 22.30), seenAt: t, hotlistHits: 0 }, { plate: `P${i}`, ...at('B', 22.31), seenAt: t + 60_000, hotlistHits: 0 }, { plate: `P${i}`, ...at('C', 22.32), seenAt: t + 120_000, hotlistHits: 0 }];
+    }
+  }
+  const warming = live.warmUp(history());
+  await bus.publish('plate.sighted', { sightingId: 's1', plate: 'LIVE1', grammar: 'hk', ...at('A', 22.30), seenAt: T + 40 * 3_600_000, confidence: 0.9, vehicleClass: null, hotlistHits: 0 });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(live.model.plateId('LIVE1', false), -1, 'held while the history is read');
+  release();
+  const r = await warming;
+  assert.equal(r.sightings, 90);
+  assert.ok(live.model.plateId('LIVE1', false) >= 0, 'the held read was ingested afterwards');
+  const i = live.ingest({ plate: 'LIVE1', ...at('B', 22.31), seenAt: T + 40 * 3_600_000 + 60_000, hotlistHits: 1 });
+  assert.equal(i?.next[0]?.cameraId, 'C', 'the stored history taught A → B → C');
+  await live.stop();
+});

@@ -15,6 +15,9 @@ import { type Candidate, Predictor, type TripSighting } from './predict';
  */
 export type PlateSighted = Pick<DomainEventMap['plate.sighted'], 'plate' | 'cameraId' | 'owner' | 'district' | 'lat' | 'lon' | 'seenAt' | 'hotlistHits'>;
 
+/** Live sightings held while the stored history is learned, at most. */
+const MAX_HELD = 100_000;
+
 export interface TimedCamera {
   cameraId: string;
   lat: number;
@@ -50,6 +53,9 @@ export class LivePredictor {
   /** Owner and district of each camera (by model index), for scoping answers to the caller. */
   readonly cameraScope: Array<{ owner: string; district: string }> = [];
   private sub: Subscription | null = null;
+  /** Live sightings that arrive while the model learns the stored history; ingested after it. */
+  private held: PlateSighted[] | null = null;
+  private heldDropped = 0;
   readonly counts: Record<AddResult | 'invalid', number> = { transition: 0, trip_start: 0, duplicate: 0, out_of_order: 0, unknown_camera: 0, invalid: 0 };
 
   constructor(private readonly o: LiveOptions) {
@@ -60,8 +66,49 @@ export class LivePredictor {
   async start(): Promise<void> {
     if (this.sub) return;
     this.sub = await this.o.bus.subscribe<PlateSighted>('plate.sighted', (msg) => {
+      if (this.held) {
+        if (this.held.length >= MAX_HELD) {
+          this.held.shift();
+          this.heldDropped++;
+        }
+        this.held.push(msg.data);
+        return;
+      }
       this.ingest(msg.data);
     });
+  }
+
+  /**
+   * Learns the stored sightings (oldest first) so a restarted node predicts from the start; live
+   * sightings arriving meanwhile are held (bounded) and ingested afterwards, in order.
+   */
+  async warmUp(history: AsyncIterable<PlateSighted[]>): Promise<{ sightings: number; held: number; heldDropped: number }> {
+    this.held = [];
+    let sightings = 0;
+    try {
+      for await (const page of history) {
+        for (const s of page) {
+          if (this.model.addSighting(s.plate, s.cameraId, s.seenAt) === 'unknown_camera') this.learnCamera(s);
+        }
+        sightings += page.length;
+      }
+    } finally {
+      // Whether or not the history could be read, the held live sightings are not lost.
+      const held = this.held ?? [];
+      this.held = null;
+      for (const s of held) this.ingest(s);
+    }
+    const heldDropped = this.heldDropped;
+    this.heldDropped = 0;
+    this.o.log.info({ sightings, heldDropped }, 'predict: movement model learned the stored sightings');
+    return { sightings, held: 0, heldDropped };
+  }
+
+  /** A camera seen for the first time in the stored history: registered, then the sighting counted. */
+  private learnCamera(s: PlateSighted): void {
+    const c = this.model.addCamera(s.cameraId, s.lat, s.lon);
+    this.cameraScope[c] = { owner: String(s.owner ?? ''), district: String(s.district ?? '') };
+    this.model.addSighting(s.plate, s.cameraId, s.seenAt);
   }
 
   async stop(): Promise<void> {

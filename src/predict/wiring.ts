@@ -4,7 +4,18 @@ import type { AuditAppender } from '../core/context';
 import type { Logger } from '../core/logger';
 import type { Clock } from '../core/time';
 import type { Store } from '../store/store';
-import { LivePredictor } from './live';
+import { errorMessage } from '../core/errors';
+import { SightingRepository } from '../plates/sightings/sighting.repository';
+import { LivePredictor, type PlateSighted } from './live';
+
+/** Days of stored plate reads a starting node learns its movement model from. */
+const HISTORY_DAYS = 28;
+
+async function* storedSightings(repo: SightingRepository, sinceMs: number): AsyncGenerator<PlateSighted[]> {
+  for await (const page of repo.liveHistory(sinceMs)) {
+    yield page.map((r) => ({ plate: r.plate, cameraId: r.camera_id, owner: r.owner, district: r.district, lat: r.lat, lon: r.lon, seenAt: r.seen_at, hotlistHits: 0 }));
+  }
+}
 import { PredictService } from './predict.service';
 
 export interface PredictRuntime {
@@ -17,11 +28,19 @@ export interface PredictRuntime {
 
 /** The predict room assembled: the live movement model fed by plate.sighted, and its service. */
 export function createPredict(o: { store: Store; bus: EventBus; audit: AuditAppender; cases: CaseService; clock: Clock; log: Logger }): PredictRuntime {
-  const live = new LivePredictor({ bus: o.bus, log: o.log.child({ scope: 'predict' }) });
+  const log = o.log.child({ scope: 'predict' });
+  const live = new LivePredictor({ bus: o.bus, log });
   return {
     service: new PredictService({ store: o.store, audit: o.audit, cases: o.cases, live, clock: o.clock }),
     live,
-    start: () => live.start(),
+    async start() {
+      await live.start();
+      // A restarted node learns the stored live reads of the last HISTORY_DAYS in the background.
+      const since = o.clock.now() - HISTORY_DAYS * 86_400_000;
+      live.warmUp(storedSightings(new SightingRepository(o.store.db, o.store.engine), since)).catch((err: unknown) => {
+        log.error({ err: errorMessage(err) }, 'predict: stored sightings could not be read; the model learns from new reads only');
+      });
+    },
     stop: () => live.stop(),
   };
 }

@@ -52,6 +52,31 @@ export class SightingRepository {
     private readonly engine: Engine,
   ) {}
 
+  /**
+   * Live reads (not from recorded-footage jobs) since `sinceMs`, oldest first, in pages of `batch`
+   * (keyset on seen_at, id): what a restarted node's movement model learns from (src/predict).
+   */
+  async *liveHistory(sinceMs: number, batch = 5000): AsyncGenerator<Pick<SightingRow, 'id' | 'plate' | 'camera_id' | 'owner' | 'district' | 'lat' | 'lon' | 'seen_at'>[]> {
+    let after: { at: number; id: string } | null = null;
+    for (;;) {
+      let q = this.db
+        .selectFrom('plate_sightings')
+        .select(['id', 'plate', 'camera_id', 'owner', 'district', 'lat', 'lon', 'seen_at'])
+        .where('job_id', 'is', null)
+        .where('seen_at', '>=', sinceMs);
+      if (after) {
+        const a = after;
+        q = q.where((eb) => eb.or([eb('seen_at', '>', a.at), eb.and([eb('seen_at', '=', a.at), eb('id', '>', a.id)])]));
+      }
+      const rows = await q.orderBy('seen_at').orderBy('id').limit(batch).execute();
+      if (!rows.length) return;
+      yield rows.map((r) => ({ ...r, seen_at: Number(r.seen_at), lat: Number(r.lat), lon: Number(r.lon) }));
+      if (rows.length < batch) return;
+      const last = rows[rows.length - 1]!;
+      after = { at: Number(last.seen_at), id: last.id };
+    }
+  }
+
   async insert(row: SightingRow): Promise<void> {
     await this.db.insertInto('plate_sightings').values(row).execute();
   }

@@ -7,6 +7,7 @@ import { withinOne } from '../search/fuzzy';
 import { normaliseQuery, wildcardRegExp, type SearchMode } from '../search/pattern';
 import type { PlateSearchQuery } from '../search/search.service';
 import { PartitionRepository } from './partition.repository';
+import { SightingRepository } from './sighting.repository';
 import { CAMERAS, ctx, openPlatesSite, principal, randomPlates, T0, type PlatesSite } from './plates.fixtures';
 import type { Sighting } from './types';
 
@@ -44,6 +45,19 @@ for (const engine of ENGINES) {
       return out.map((s) => s.id);
     };
     const brute = (f: (s: Sighting) => boolean) => stored.filter(f).sort((a, b) => a.seenAt - b.seenAt).map((s) => s.id);
+
+    test('liveHistory pages every live read since a time, oldest first (what a restarted movement model learns)', async () => {
+      const repo = new SightingRepository(site.store.db, site.store.engine);
+      const got: Array<{ id: string; at: number }> = [];
+      for await (const page of repo.liveHistory(T0, 700)) {
+        assert.ok(page.length <= 700);
+        for (const r of page) got.push({ id: r.id, at: r.seen_at });
+        assert.equal(typeof page[0]!.lat, 'number');
+      }
+      const want = stored.filter((x) => x.seenAt >= T0).sort((a, b) => a.seenAt - b.seenAt || (a.id < b.id ? -1 : 1)).map((x) => x.id);
+      assert.deepEqual(got.map((g) => g.id), want);
+      assert.ok(got.every((g, i) => i === 0 || got[i - 1]!.at <= g.at));
+    });
 
     test('record stores the plate normalised, the camera scope and position, and a plate.sighted outbox event', async () => {
       const r = await site.plates.sightings.record({ cameraId: 'h-1', plate: 'xy-12 3', grammar: 'hk', seenAt: T0 - 5000, confidence: 0.93, vehicleClass: 'bus', direction: 'in', trackId: 4 });
