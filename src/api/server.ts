@@ -8,6 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AnalysisJobService } from '../analytics/jobs.service';
 import type { AuthService } from '../auth/auth.service';
 import type { UserService } from '../auth/user.service';
 import type { EventBus } from '../bus/bus';
@@ -26,7 +27,24 @@ import type { Store } from '../store/store';
 import { authHook } from './auth-hook';
 import { errorHandler } from './errors';
 import { registerAdminRoutes } from './routes/admin.routes';
+import { registerAlertRoutes } from './routes/alerts.routes';
+import { registerAnalyticsEventRoutes } from './routes/analytics-events.routes';
+import type { AlertService } from '../alerts/alerts.service';
+import type { AnalyticsEventService } from '../alerts/events.service';
+import { registerAnalysisRoutes } from './routes/analysis.routes';
 import { registerAuditRoutes, type AuditReader } from './routes/audit.routes';
+import { registerPlanRoutes } from './routes/plan.routes';
+import { registerPredictRoutes } from './routes/predict.routes';
+import { registerRulesRoutes } from './routes/rules.routes';
+import { registerPlateRoutes } from './routes/plates.routes';
+import { registerHotlistRoutes } from './routes/hotlists.routes';
+import { registerCaseRoutes } from './routes/cases.routes';
+import { registerSearchRoutes } from './routes/search.routes';
+import type { Forensic } from '../search/index';
+import type { PlatesRuntime } from '../plates/sightings/wiring';
+import type { RulesService } from '../rules/rules.service';
+import type { PlanService } from '../plan/plan.service';
+import type { PredictRuntime } from '../predict/wiring';
 import { registerAuthRoutes } from './routes/auth.routes';
 import { registerCameraRoutes, type CameraFormats } from './routes/camera.routes';
 import { registerEventRoutes } from './routes/events.routes';
@@ -81,6 +99,22 @@ export interface ApiDeps {
   metrics: HealthMetrics;
   /** Probe and proof of recording (src/record). */
   recording: RecordingService;
+  /** Camera site planner (src/plan). */
+  plan: PlanService;
+  /** Alerts: list, acknowledge, notes, close (src/alerts). */
+  alerts: AlertService;
+  /** Stored analytics events and their snapshots (src/alerts). */
+  analyticsEvents: AnalyticsEventService;
+  /** Recorded-footage analysis jobs (src/analytics). */
+  analysisJobs: AnalysisJobService;
+  /** Per-camera analytics settings and rules (src/rules). */
+  rules: RulesService;
+  /** Plate sightings, search and hotlists (src/plates). */
+  plates: Pick<PlatesRuntime, 'sightings' | 'search' | 'hotlists'>;
+  /** Cases, forensic search and journeys (src/cases, src/search). */
+  forensic: Pick<Forensic, 'cases' | 'search' | 'journeys'>;
+  /** Interception: next-camera prediction (src/predict). */
+  predict: Pick<PredictRuntime, 'service'>;
 }
 
 /**
@@ -150,6 +184,16 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
   registerEvidenceRoutes(app, { evidence: deps.evidence });
   registerHealthRoutes(app, { health: deps.health, metrics: deps.metrics });
   registerRecordingRoutes(app, { recording: deps.recording });
+  registerPlanRoutes(app, { plan: deps.plan, bodyLimitBytes: deps.config.server.importLimitBytes });
+  registerAnalyticsEventRoutes(app, { events: deps.analyticsEvents });
+  registerAlertRoutes(app, { alerts: deps.alerts });
+  registerAnalysisRoutes(app, { jobs: deps.analysisJobs });
+  registerRulesRoutes(app, { rules: deps.rules });
+  registerPlateRoutes(app, { sightings: deps.plates.sightings, search: deps.plates.search });
+  registerHotlistRoutes(app, { hotlists: deps.plates.hotlists, importLimitBytes: deps.config.server.importLimitBytes });
+  registerCaseRoutes(app, { cases: deps.forensic.cases });
+  registerSearchRoutes(app, { search: deps.forensic.search, journeys: deps.forensic.journeys });
+  registerPredictRoutes(app, { predict: deps.predict.service });
 
   const webDir = deps.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

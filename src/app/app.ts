@@ -33,6 +33,19 @@ import { Scheduler } from './scheduler';
 import { createRetention, type Retention } from '../retention/index';
 import { RecorderManager } from '../record/recorder-manager';
 import { RecordingService } from '../record/recording.service';
+import { PlanService } from '../plan/plan.service';
+import { createPredict, type PredictRuntime } from '../predict/wiring';
+import { createAnalytics, type AnalyticsRuntime } from '../analytics/wiring';
+import type { AnalyticsManager } from '../analytics/manager';
+import { registerAnalyticsMetrics } from '../analytics/metrics';
+import { RulesService } from '../rules/rules.service';
+import { AlertService } from '../alerts/alerts.service';
+import { AlertDelivery } from '../alerts/delivery';
+import { EventSink } from '../alerts/event-sink';
+import { AnalyticsEventService } from '../alerts/events.service';
+import { SnapshotStore } from '../alerts/snapshot-store';
+import { createPlates, type PlatesRuntime } from '../plates/sightings/wiring';
+import { createForensic, type Forensic } from '../search/index';
 
 /** Everything a SmartView process holds, wired by hand: the one composition root. */
 export interface SmartView {
@@ -57,6 +70,8 @@ export interface SmartView {
   secrets: SecretBox;
   /** Probing camera streams and proof of recording (src/record). */
   recording: RecordingService;
+  /** Camera site planner (src/plan). */
+  plan: PlanService;
   /** Retention sweep, legal holds, and the StorageGate the recorder consults. */
   retention: Retention;
   /** Camera health views and tamper state (src/health). */
@@ -65,6 +80,26 @@ export interface SmartView {
   metrics: HealthMetrics;
   /** Tamper samplers of the cameras the recorder has online; started by `serve` on recorder nodes. */
   healthMonitor: HealthMonitor;
+  /** Live analytics (the `analytics` role), recorded-footage jobs and the one detector pool of this process (src/analytics). */
+  analytics: AnalyticsRuntime;
+  /** Recorded-footage analysis jobs (src/analytics). */
+  analysisJobs: AnalyticsRuntime['jobs'];
+  /** Per-camera analytics settings and rules (src/rules). */
+  rules: RulesService;
+  /** Alerts for operators (src/alerts). */
+  alerts: AlertService;
+  /** Stored analytics events and their snapshots (src/alerts). */
+  analyticsEvents: AnalyticsEventService;
+  /** Where the analytics pipeline stores track and rule events (src/alerts); pruneSnapshots() for the scheduler. */
+  eventSink: EventSink;
+  /** Webhooks and MQTT (src/alerts); started by `serve` on api nodes. */
+  alertDelivery: AlertDelivery;
+  /** ANPR sightings, hotlists and plate search (src/plates). */
+  plates: PlatesRuntime;
+  /** Cases, the forensic track index, search and journeys (src/cases, src/search). */
+  forensic: Forensic;
+  /** Interception: the movement model fed by plate.sighted, and predictions (src/predict). */
+  predict: PredictRuntime;
   close(): Promise<void>;
 }
 
@@ -94,6 +129,15 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const health = new HealthService(store, audit, clock, log.child({ scope: 'health' }), kick);
   const metrics = new HealthMetrics(store, log.child({ scope: 'metrics' }));
   const healthMonitor = new HealthMonitor({ store, health, sources, bus, tools, config: config.health, log: log.child({ scope: 'health' }), metrics });
+  const delivery = config.analytics.delivery;
+  const eventSnapshots = new SnapshotStore(path.join(config.dataDir, 'snapshots'), log.child({ scope: 'alerts' }));
+  const eventSink = new EventSink({ store, clock, log: log.child({ scope: 'alerts' }), tools, snapshots: eventSnapshots, afterCommit: kick }, { retentionDays: delivery.snapshotRetentionDays });
+  const rules = new RulesService(store, audit, clock, kick);
+  const plates = createPlates({ dataDir: config.dataDir, store, bus, audit, clock, log, eventSink, afterCommit: kick });
+  const analytics = createAnalytics({ config, store, bus, audit, clock, log, tools, sources, eventSink, rules, sightings: plates.sightings, afterCommit: kick });
+  // Uploaded pictures for "find similar" go through the one detector pool of the process.
+  const forensic = createForensic({ config, store, audit, clock, log, tools, detect: async (image) => (await analytics.pool()).detect('search-upload', image) });
+  const predict = createPredict({ store, bus, audit, cases: forensic.cases, clock, log });
   const sv: SmartView = {
     config,
     log,
@@ -116,11 +160,28 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     relay,
     secrets,
     recording: new RecordingService(store, audit, secrets, clock, { tools, defaultTransport: config.recording.rtspTransport }),
+    // The planner reads the caller's inventory (existing coverage) through the camera service.
+    plan: new PlanService({ list: (ctx, filter, limit, after) => sv.cameras.list(ctx, filter, limit, after) }, log.child({ scope: 'plan' })),
     retention,
     health,
     metrics,
     healthMonitor,
+    alerts: new AlertService(store, audit, clock, kick),
+    analyticsEvents: new AnalyticsEventService(store, eventSnapshots),
+    eventSink,
+    analytics,
+    analysisJobs: analytics.jobs,
+    rules,
+    alertDelivery: new AlertDelivery({ bus, config: delivery, log: log.child({ scope: 'delivery' }) }),
+    plates,
+    forensic,
+    predict,
     async close() {
+      await predict.stop();
+      await analytics.close();
+      await forensic.close();
+      await plates.stop();
+      await sv.alertDelivery.stop();
       await healthMonitor.stop();
       liveHub.close();
       await retention.sweeper.stop();
@@ -140,6 +201,8 @@ export interface Running {
   initialAdmin: { username: string; password: string; expiresAt: number } | null;
   /** The recorder role's cameras (when this process runs it). */
   recorders?: RecorderManager;
+  /** The analytics role's live pipelines (when this process runs it). */
+  analytics?: AnalyticsManager;
   stop(): Promise<void>;
 }
 
@@ -147,10 +210,13 @@ export interface Running {
 export async function serve(config: Config, log: Logger, opts: { webDir?: string; initialAdminPassword?: string } = {}): Promise<Running> {
   const sv = await openSmartView(config, log);
   await sv.orgs.ensureDefault();
+  const interruptedJobs = await sv.analysisJobs.recoverInterrupted();
+  if (interruptedJobs) log.warn({ interrupted: interruptedJobs }, 'analysis jobs interrupted by the last stop were marked failed');
   const interrupted = await sv.evidence.recoverInterrupted();
   if (interrupted) log.warn({ interrupted }, 'evidence exports interrupted by the last stop were marked failed');
   const initialAdmin = await sv.users.ensureInitialAdmin(config.auth.initialPasswordTtlMs, opts.initialAdminPassword);
   sv.relay.start();
+  await sv.plates.start();
   const scheduler = config.roles.includes('scheduler') ? new Scheduler(sv) : undefined;
   scheduler?.start();
   await sv.metrics.init();
@@ -196,21 +262,36 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
       health: sv.health,
       metrics: sv.metrics,
       recording: sv.recording,
+      plan: sv.plan,
+      alerts: sv.alerts,
+      analyticsEvents: sv.analyticsEvents,
+      analysisJobs: sv.analysisJobs,
+      rules: sv.rules,
+      plates: sv.plates,
+      forensic: sv.forensic,
+      predict: sv.predict,
       webDir: opts.webDir,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
+    // The movement model learns from every live plate read on this api node (src/predict).
+    await sv.predict.start();
+    // Webhooks and MQTT run on api nodes; durable bus consumers make one node deliver each message.
+    await sv.alertDelivery.start();
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
     url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
     api = app as unknown as FastifyInstance;
   }
-  for (const role of config.roles) if (role === 'analytics') log.info({ role }, 'role has no work yet in this version (analytics arrives with its issue)');
+  // The analytics role: one live pipeline per camera with analytics switched on, one detector pool (src/analytics).
+  const analyticsRole = config.roles.includes('analytics') && config.analytics.enabled ? await sv.analytics.startRole() : undefined;
+  if (analyticsRole) registerAnalyticsMetrics(sv.metrics.registry, analyticsRole);
   return {
     sv,
     api,
     url,
     initialAdmin,
     recorders,
+    analytics: analyticsRole,
     async stop() {
       scheduler?.stop();
       await probes?.unsubscribe();

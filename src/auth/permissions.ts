@@ -30,6 +30,9 @@ export const PERMISSIONS = [
   'rules.manage',
   'analytics.run',
   'plan.run',
+  'sightings.read',
+  'hotlist.manage',
+  'case.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,9 +40,9 @@ export const ROLES = ['viewer', 'operator', 'investigator', 'supervisor', 'admin
 export type Role = (typeof ROLES)[number];
 
 const viewer: Permission[] = ['site.read', 'camera.read', 'organisation.read', 'events.read', 'live.view', 'token.manage', 'analytics.read'];
-const operator: Permission[] = [...viewer, 'playback.view', 'alert.manage'];
-const investigator: Permission[] = [...operator, 'search.run', 'export.create', 'hold.read', 'hold.manage', 'analytics.run'];
-const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read', 'metrics.read', 'rules.manage', 'plan.run'];
+const operator: Permission[] = [...viewer, 'playback.view', 'alert.manage', 'sightings.read'];
+const investigator: Permission[] = [...operator, 'search.run', 'export.create', 'hold.read', 'hold.manage', 'analytics.run', 'case.manage'];
+const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read', 'metrics.read', 'rules.manage', 'plan.run', 'hotlist.manage'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set(viewer),
@@ -49,7 +52,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   administrator: new Set<Permission>([
     'site.read', 'camera.read', 'camera.write', 'camera.import', 'camera.export', 'organisation.read', 'organisation.write',
     'user.read', 'user.write', 'token.manage', 'events.read', 'audit.read', 'audit.verify', 'live.view', 'playback.view',
-    'hold.read', 'hold.manage', 'metrics.read', 'analytics.read', 'rules.manage', 'plan.run',
+    'hold.read', 'hold.manage', 'metrics.read', 'analytics.read', 'rules.manage', 'plan.run', 'hotlist.manage',
   ]),
   auditor: new Set<Permission>(['site.read', 'camera.read', 'organisation.read', 'audit.read', 'audit.verify', 'token.manage', 'hold.read']),
 };

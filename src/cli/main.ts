@@ -1,12 +1,20 @@
 import { Command, CommanderError } from 'commander';
+import { registerAnalyseCommand } from './commands/analyse';
 import { registerAuditCommands } from './commands/audit';
 import { registerHoldCommands } from './commands/holds';
 import { registerCameraCommands } from './commands/cameras';
 import { registerConfigCommands } from './commands/config';
+import { registerDetectCommand } from './commands/detect';
 import { registerEvidenceCommands } from './commands/evidence';
 import { registerOpenapiCommand } from './commands/openapi';
+import { registerPlanCommands } from './commands/plan';
+import { registerReidCommands } from './commands/reid';
+import { registerSearchCommand } from './commands/search';
+import { registerPlatesCommands } from './commands/plates';
+import { registerPredictCommands } from './commands/predict';
 import { registerRecordingCommands } from './commands/recording';
 import { registerServeCommand } from './commands/serve';
+import { registerTrackCommand } from './commands/track';
 import { registerUserCommands } from './commands/users';
 import { fail } from './output';
 
@@ -37,6 +45,14 @@ registerEvidenceCommands(program);
 registerHoldCommands(program);
 registerRecordingCommands(program);
 registerOpenapiCommand(program);
+registerPlanCommands(program);
+registerTrackCommand(program);
+registerDetectCommand(program);
+registerAnalyseCommand(program);
+registerReidCommands(program);
+registerSearchCommand(program);
+await registerPlatesCommands(program);
+registerPredictCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -226,7 +226,203 @@ export interface EvidenceExportTable {
   error: string | null;
 }
 
+export interface AnalysisJobTable {
+  id: string;
+  camera_id: string | null; // a camera's recordings, or null for an uploaded file
+  file_path: string | null; // the uploaded file on this node
+  file_name: string | null; // its name as uploaded
+  from_ms: number | null;
+  to_ms: number | null;
+  state: string; // queued | running | done | failed | cancelled
+  progress: number; // 0..1
+  frames: number;
+  events: number;
+  tracks: number;
+  media_ms: number; // footage analysed so far
+  options: string; // JSON: fps, classes
+  node: string; // the node that runs it (restart recovery)
+  error: string | null;
+  created_by: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface AnalyticsEventTable {
+  id: string;
+  camera_id: string;
+  owner: string; // copied from the camera when stored (scope filter without a join)
+  district: string;
+  kind: string; // track | rule
+  type: string; // appeared | zone_enter | line_cross | loitering | …
+  label: string;
+  track_id: number | null;
+  rule_id: string | null;
+  rule_name: string | null;
+  severity: string; // info | low | medium | high | critical
+  started_at: number;
+  ended_at: number | null;
+  score: number | null;
+  box: string | null; // JSON [x,y,w,h]
+  detail: string; // JSON object
+  snapshot: string | null; // JPEG path relative to <dataDir>/snapshots
+  job_id: string | null; // recorded-footage analysis job
+  created_at: number;
+}
+
+export interface AlertTable {
+  id: string;
+  event_id: string;
+  camera_id: string;
+  owner: string;
+  district: string;
+  severity: string;
+  state: string; // open | acknowledged | closed
+  title: string;
+  created_at: number;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  closed_by: string | null;
+  closed_at: number | null;
+  updated_at: number;
+}
+
+export interface AlertNoteTable {
+  id: string;
+  alert_id: string;
+  author: string;
+  text: string;
+  created_at: number;
+}
+
+export interface CameraAnalyticsTable {
+  camera_id: string;
+  enabled: number; // copy of settings.enabled (the analytics role lists the cameras to run)
+  settings: string; // JSON, src/rules/model.ts analyticsSettingsSchema
+  updated_at: number;
+}
+
+export interface AnalyticsRuleTable {
+  id: string;
+  camera_id: string;
+  definition: string; // JSON, src/rules/model.ts ruleDefinitionSchema without `enabled`
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PlateSightingTable {
+  id: string;
+  plate: string; // normalised (upper case, no separators)
+  plate_key: string; // confusable-folded (src/plates/grammar plateKey)
+  grammar: string;
+  camera_id: string;
+  owner: string; // copied from the camera (scope without a join)
+  district: string;
+  lat: number; // copied from the camera (area search, the vehicle's path on the map)
+  lon: number;
+  seen_at: number;
+  confidence: number;
+  vehicle_class: string | null;
+  vehicle_colour: string | null;
+  direction: string | null;
+  plate_crop: string | null; // path under <dataDir>/plates
+  vehicle_crop: string | null;
+  track_id: number | null;
+  job_id: string | null;
+}
+
+export interface PlateKeyVariantTable {
+  variant: string; // a plate key or one of its one-character deletions
+  plate_key: string;
+}
+
+export interface HotlistTable {
+  id: string;
+  name: string;
+  owner: string; // organisation
+  description: string;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HotlistEntryTable {
+  id: string;
+  hotlist_id: string;
+  plate: string;
+  plate_key: string;
+  reason: string;
+  priority: string; // a severity: low | medium | high | critical
+  fuzzy: number; // 0/1: also match at edit distance 1 (over confusable-folded keys)
+  valid_from: number | null;
+  valid_to: number | null;
+  case_ref: string | null;
+  added_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An investigation case (src/cases): forensic search and journeys run only inside one. */
+export interface CaseTable {
+  ref: string;
+  purpose: string;
+  authorised_users: string; // JSON array of user ids
+  expires_at: number;
+  status: string; // open | closed
+  created_by: string;
+  created_by_name: string;
+  created_at: number;
+  closed_at: number | null;
+  closed_by: string | null;
+  close_reason: string | null;
+}
+
+/** A journey step an investigator confirmed or rejected in a case. */
+export interface CaseJourneyStepTable {
+  id: string;
+  case_ref: string;
+  from_track_id: string;
+  to_track_id: string;
+  decision: string; // confirmed | rejected
+  similarity: number | null;
+  plausibility: number | null;
+  reachable: number; // 0/1
+  decided_by: string;
+  decided_at: number;
+}
+
+/** One finished track in the forensic index (src/search). */
+export interface SearchTrackTable {
+  id: string;
+  camera_id: string;
+  owner: string;
+  district: string;
+  lat: number;
+  lon: number;
+  started_at: number;
+  ended_at: number;
+  class: string;
+  upper_colour: string | null;
+  lower_colour: string | null;
+  carried: number; // bit set of src/search/attributes.ts CARRIED_ITEMS
+  height_class: string | null;
+  vehicle_colour: string | null;
+  plate: string | null;
+  direction: string | null;
+  speed: number | null;
+  score: number;
+  crop_path: string | null;
+  embedding: Uint8Array | null; // little-endian Float32
+  embedding_model: string | null;
+  job_id: string | null;
+  track_no: number;
+}
+
 export interface Database {
+  cases: CaseTable;
+  case_journey_steps: CaseJourneyStepTable;
+  search_tracks: SearchTrackTable;
   organisations: OrganisationTable;
   cameras: CameraTable;
   camera_credentials: CameraCredentialTable;
@@ -244,4 +440,14 @@ export interface Database {
   retention_deletions: RetentionDeletionTable;
   camera_health: CameraHealthTable;
   evidence_exports: EvidenceExportTable;
+  analytics_events: AnalyticsEventTable;
+  alerts: AlertTable;
+  alert_notes: AlertNoteTable;
+  analysis_jobs: AnalysisJobTable;
+  camera_analytics: CameraAnalyticsTable;
+  analytics_rules: AnalyticsRuleTable;
+  plate_sightings: PlateSightingTable;
+  plate_key_variants: PlateKeyVariantTable;
+  hotlists: HotlistTable;
+  hotlist_entries: HotlistEntryTable;
 }

@@ -1,0 +1,90 @@
+import type { Logger } from '../../core/logger';
+import { Hnsw } from './hnsw';
+
+const DAY = 86_400_000;
+
+export interface PartitionSource {
+  /** Embeddings of `model` of tracks that started in [from, to), in pages (id order, after `afterId`). */
+  page(model: string, from: number, to: number, afterId: string | null, limit: number): Promise<{ id: string; vector: Float32Array }[]>;
+}
+
+interface Partition {
+  index: Hnsw;
+  ids: string[];
+  builtAt: number;
+}
+
+/**
+ * The ANN side of "find similar": one HNSW index per (embedding model, UTC day). A day's index is built
+ * once the day is over (tracks of a closed day no longer change), then serves every query whose time
+ * range covers that day; days without an index (today, or not built yet) are ranked exactly. One node
+ * holds the partitions of its site: ~2.1 KiB per 512-d track (vector + links), so 1,000,000 tracks a
+ * day ≈ 2 GiB a day — the memory budget decides how many days stay loaded (docs/design/forensic-search.md).
+ */
+export class AnnPartitions {
+  private readonly parts = new Map<string, Partition>();
+
+  constructor(private readonly o: { source: PartitionSource; log: Logger; M?: number; efConstruction?: number; maxPartitions?: number }) {}
+
+  static dayOf(ms: number): number {
+    return Math.floor(ms / DAY) * DAY;
+  }
+
+  private key(model: string, day: number): string {
+    return `${model}\u0000${day}`;
+  }
+
+  has(model: string, day: number): boolean {
+    return this.parts.has(this.key(model, day));
+  }
+
+  /** Builds (or rebuilds) the index of one day; returns how many vectors it holds. */
+  async build(model: string, day: number): Promise<number> {
+    const d = AnnPartitions.dayOf(day);
+    let index: Hnsw | null = null;
+    const ids: string[] = [];
+    let after: string | null = null;
+    const started = performance.now();
+    for (;;) {
+      const page = await this.o.source.page(model, d, d + DAY, after, 5000);
+      if (!page.length) break;
+      for (const p of page) {
+        index ??= new Hnsw({ dim: p.vector.length, M: this.o.M ?? 16, efConstruction: this.o.efConstruction ?? 100, capacity: 4096 });
+        if (p.vector.length !== index.dim) continue; // a model id names one size; a stray row cannot break the index
+        index.add(p.vector);
+        ids.push(p.id);
+      }
+      after = page[page.length - 1]!.id;
+    }
+    if (!index) {
+      this.parts.delete(this.key(model, d));
+      return 0;
+    }
+    const max = this.o.maxPartitions ?? 31;
+    if (!this.parts.has(this.key(model, d)) && this.parts.size >= max) {
+      const oldest = [...this.parts.entries()].sort((a, b) => a[1].builtAt - b[1].builtAt)[0]!;
+      this.parts.delete(oldest[0]);
+    }
+    this.parts.set(this.key(model, d), { index, ids, builtAt: Date.now() });
+    this.o.log.info({ model, day: new Date(d).toISOString().slice(0, 10), vectors: ids.length, ms: Math.round(performance.now() - started) }, 'ANN partition built');
+    return ids.length;
+  }
+
+  /**
+   * The `k` nearest ids in each indexed day overlapping [from, to), and the days of the range that have
+   * no index (the caller ranks those exactly).
+   */
+  query(model: string, q: Float32Array, from: number, to: number, k: number, ef: number): { hits: { id: string; score: number }[]; uncovered: [number, number][] } {
+    const hits: { id: string; score: number }[] = [];
+    const uncovered: [number, number][] = [];
+    for (let d = AnnPartitions.dayOf(from); d < to; d += DAY) {
+      const p = this.parts.get(this.key(model, d));
+      if (!p || p.index.dim !== q.length) {
+        uncovered.push([Math.max(from, d), Math.min(to, d + DAY)]);
+        continue;
+      }
+      for (const h of p.index.search(q, k, Math.max(ef, k))) hits.push({ id: p.ids[h.id]!, score: h.score });
+    }
+    return { hits, uncovered };
+  }
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { SnapshotStore } from '../alerts/snapshot-store';
+import { CameraRepository } from '../cameras/camera.repository';
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { Detection, RgbImage } from '../detect/types';
+import { encodeJpeg } from '../media/jpeg';
+import type { MediaTools } from '../media/ffmpeg';
+import type { Embedder } from '../reid/types';
+import { vectorToBytes } from '../reid/vector';
+import type { Store } from '../store/store';
+import type { Track, TrackEvent } from '../track/types';
+import { attributesOf, CARRIED_ITEMS, CarriedObserver, carriedBits, motionOf } from './attributes';
+import { TrackIndexRepository } from './tracks.repository';
+
+const CAMERA_TTL_MS = 30_000;
+
+export interface TrackIndexerStats {
+  indexed: number;
+  /** Tracks not indexed because too many were waiting (the indexer never queues without bound). */
+  dropped: number;
+  failed: number;
+  /** Tracks too short to be worth a search result (fewer than minHits detections). */
+  skipped: number;
+  pending: number;
+}
+
+export interface TrackIndexerOptions {
+  store: Store;
+  tools: MediaTools;
+  log: Logger;
+  embedder: () => Promise<Embedder>;
+  /** Where best crops are written (<root>/<camera>/<Y>/<M>/<D>/<id>.jpg). */
+  cropRoot: string;
+  /** Tracks confirmed on fewer detections are not indexed (flicker). */
+  minHits?: number;
+  maxPending?: number;
+  /** Plate read for a vehicle track, when ANPR has one (src/plates). */
+  plateOf?: (cameraId: string, track: Track) => string | null;
+}
+
+/**
+ * Turns finished tracks into rows of the forensic index, at ingest (live pipelines and recorded-footage
+ * jobs alike): attributes from the best crop (colours of the upper and lower body, vehicle colour),
+ * carried items from co-detections seen during the track, image direction and speed, the best crop as a
+ * JPEG, and the appearance embedding of the configured model (or the model-free descriptor).
+ *
+ * The analytics pipeline calls `observeFrame` after each tracker update (for carried items) and
+ * `onTrackLost` for each 'lost' event; `wrapSink` does the latter for an existing pipeline sink.
+ * Indexing runs after the call returns; a failure costs only that track (logged, counted).
+ */
+export class TrackIndexer {
+  readonly stats: TrackIndexerStats = { indexed: 0, dropped: 0, failed: 0, skipped: 0, pending: 0 };
+  private readonly carried = new CarriedObserver();
+  private readonly crops: SnapshotStore;
+  private readonly cameras = new Map<string, { owner: string; district: string; lat: number; lon: number; at: number } | null>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly o: TrackIndexerOptions) {
+    this.crops = new SnapshotStore(o.cropRoot, o.log);
+  }
+
+  /** Per frame: the tracks after the tracker's update and the frame's detections (carried items are co-detections). */
+  observeFrame(cameraId: string, tracks: readonly Track[], detections: readonly Detection[]): void {
+    this.carried.observe(cameraId, tracks, detections);
+  }
+
+  /** A track ended: index it in the background. Returns at once; never throws. */
+  onTrackLost(cameraId: string, track: Track, crop?: RgbImage, jobId?: string): void {
+    const carried = this.carried.take(cameraId, track.id);
+    // Bags and umbrellas are detected to become attributes of the person carrying them, not search results.
+    if (track.hits < (this.o.minHits ?? 3) || (CARRIED_ITEMS as readonly string[]).includes(track.label)) {
+      this.stats.skipped++;
+      return;
+    }
+    if (this.inFlight.size >= (this.o.maxPending ?? 64)) {
+      this.stats.dropped++;
+      return;
+    }
+    const p = this.index(cameraId, track, crop ?? track.best?.crop, carried, jobId)
+      .then((id) => void (id ? this.stats.indexed++ : this.stats.skipped++))
+      .catch((err: unknown) => {
+        this.stats.failed++;
+        this.o.log.warn({ cameraId, trackId: track.id, err: errorMessage(err) }, 'a finished track could not be indexed for search; it is missing from the index');
+      })
+      .finally(() => {
+        this.inFlight.delete(p);
+        this.stats.pending = this.inFlight.size;
+      });
+    this.inFlight.add(p);
+    this.stats.pending = this.inFlight.size;
+  }
+
+  /** A pipeline sink that also indexes each lost track (structurally src/analytics/stages.ts PipelineSink). */
+  wrapSink<S extends { trackEvent(ev: TrackEvent, snapshot: RgbImage | undefined): Promise<void> }>(sink: S, cameraId: string, jobId?: string): S {
+    const indexer = this;
+    return Object.assign(Object.create(sink) as S, {
+      async trackEvent(ev: TrackEvent, snapshot: RgbImage | undefined) {
+        if (ev.type === 'lost') indexer.onTrackLost(cameraId, ev.track, snapshot, jobId);
+        await sink.trackEvent(ev, snapshot);
+      },
+    });
+  }
+
+  /** Resolves when every track handed over so far is indexed (tests, job ends, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Indexes one track now; returns its index id (null: its camera is gone). */
+  async index(cameraId: string, track: Track, crop: RgbImage | undefined, carried: ReturnType<CarriedObserver['take']>, jobId?: string): Promise<string | null> {
+    const cam = await this.camera(cameraId);
+    if (!cam) return null;
+    const id = randomUUID();
+    const attrs = attributesOf(track.label, crop, carried, this.o.plateOf?.(cameraId, track) ?? null);
+    const { direction, speed } = motionOf(track);
+    let embedding: Uint8Array | null = null;
+    let model: string | null = null;
+    let cropPath: string | null = null;
+    if (crop && crop.width >= 8 && crop.height >= 8) {
+      const e = await this.o.embedder();
+      embedding = vectorToBytes(await e.embed(crop));
+      model = e.modelId;
+      cropPath = await this.crops.write(cameraId, id, track.firstMs, await encodeJpeg(this.o.tools, crop, { maxSide: 256, quality: 4 }));
+    }
+    await new TrackIndexRepository(this.o.store.db).insert({
+      id, camera_id: cameraId, owner: cam.owner, district: cam.district, lat: cam.lat, lon: cam.lon, started_at: track.firstMs, ended_at: track.lastMs,
+      class: track.label, upper_colour: attrs.upperColour, lower_colour: attrs.lowerColour, carried: carriedBits(attrs.carried), height_class: attrs.heightClass,
+      vehicle_colour: attrs.vehicleColour, plate: attrs.plate, direction, speed, score: Math.round(track.score * 1000) / 1000,
+      crop_path: cropPath, embedding, embedding_model: model, job_id: jobId ?? null, track_no: track.id,
+    });
+    return id;
+  }
+
+  /** Reads a stored crop (the path comes from the index row). */
+  readCrop(rel: string, id: string): Promise<Buffer> {
+    return this.crops.read(rel, id);
+  }
+
+  private async camera(cameraId: string): Promise<{ owner: string; district: string; lat: number; lon: number } | null> {
+    const hit = this.cameras.get(cameraId);
+    if (hit && Date.now() - hit.at < CAMERA_TTL_MS) return hit;
+    const cam = await new CameraRepository(this.o.store.db).get(cameraId);
+    const v = cam ? { owner: cam.owner, district: cam.location.district, lat: cam.location.lat, lon: cam.location.lon, at: Date.now() } : null;
+    if (v) this.cameras.set(cameraId, v);
+    return v;
+  }
+}
