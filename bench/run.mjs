@@ -27,6 +27,13 @@ const runs = [
   ['bench/recorded-analysis.ts'],
   ['bench/cameras-per-box.ts'],
   ['bench/planner.ts'],
+  ['bench/plates.ts'],
+  ['bench/plate-search.ts', '--engine', 'both'],
+  ['bench/hotlist-alert.ts', '--engine', 'both'],
+  ['bench/predict.ts'],
+  ['bench/reid.ts'],
+  ['bench/track-search.ts', '--engine', 'both'],
+  ['bench/ann.ts'],
 ];
 const results = [];
 for (const [script, ...args] of runs) {

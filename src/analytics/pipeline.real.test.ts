@@ -124,3 +124,16 @@ test('a camera with ANPR switched on records one plate sighting per vehicle trac
   assert.equal(rows[0]!.plate, '皖A5P237');
   assert.ok(rows[0]!.seen_at >= t0 && rows[0]!.seen_at <= t0 + 3000);
 });
+
+test('tracks of a live camera are indexed for forensic search when they end (through the real factory)', { skip: SKIP }, async () => {
+  const built = await sv.analytics.factory.build({ cameraId: 'cam-room' });
+  assert.ok(built.detect.classes?.includes('backpack'), 'carried items are detected for the index');
+  assert.ok(built.stages.trackLabels && !built.stages.trackLabels.includes('backpack'), 'but not tracked on their own');
+  const pipeline = new CameraPipeline({ source: 'cam-room', stages: built.stages, detect: built.detect, gateMinScore: built.gateMinScore, log: silentLogger() });
+  const t0 = Date.now() - 120_000;
+  for await (const f of sampleFile(DEFAULT_TOOLS, clip, { fps: 2, maxSide: built.maxSide })) await pipeline.process({ ...f, tMs: t0 + f.tMs });
+  await pipeline.flush();
+  await sv.forensic.indexer.idle();
+  const rows = await sv.store.db.selectFrom('search_tracks').selectAll().where('camera_id', '=', 'cam-room').execute();
+  assert.ok(rows.some((r) => r.class === 'person'), JSON.stringify(rows.map((r) => r.class)));
+});

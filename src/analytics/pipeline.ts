@@ -145,10 +145,13 @@ export class CameraPipeline<H = unknown> {
   }
 
   private async afterDetections(frame: SampledFrame, dets: Parameters<PipelineStages['tracker']['update']>[0]['detections'], sx: number, sy: number): Promise<void> {
-    const { tracks, events } = this.o.stages.tracker.update({ tMs: frame.tMs, detections: dets });
-    this.lastDetections = dets.filter((d) => d.score >= (this.o.gateMinScore ?? 0)).map((d) => d.box);
+    const only = this.o.stages.trackLabels;
+    const tracked = only ? dets.filter((d) => only.includes(d.label)) : dets;
+    const { tracks, events } = this.o.stages.tracker.update({ tMs: frame.tMs, detections: tracked });
+    this.o.stages.observer?.(tracks, dets);
+    this.lastDetections = tracked.filter((d) => d.score >= (this.o.gateMinScore ?? 0)).map((d) => d.box);
     this.active = tracks;
-    for (const t of tracks) this.keepBest(t, frame, dets, sx, sy);
+    for (const t of tracks) this.keepBest(t, frame, tracked, sx, sy);
     this.o.stages.anpr?.offer(frame, tracks, events);
     await this.emit(frame.tMs, tracks, events);
   }

@@ -4,7 +4,7 @@
  * structurally; keeping the pipeline's view this narrow is what lets one pipeline run over live
  * cameras, recorded segments and files, and lets a remote detector replace the local pool.
  */
-import type { Box, DetectorPool, RgbImage } from '../detect/types';
+import type { Box, Detection, DetectorPool, RgbImage } from '../detect/types';
 import type { EpochMs } from '../core/time';
 import type { Track, TrackEvent, Tracker } from '../track/types';
 
@@ -38,6 +38,13 @@ export interface PipelineStages<H = unknown> {
   sink: PipelineSink<H>;
   /** Plate reading on the camera's vehicle tracks (src/plates/sightings/anpr-stage.ts); never waits. */
   anpr?: AnprPort | null;
+  /**
+   * Sees every frame's tracks and ALL its detections (source pixels), including the labels that are not
+   * tracked (`trackLabels`): the forensic index learns what a person carries from co-detected bags.
+   */
+  observer?: ((tracks: readonly Track[], detections: readonly Detection[]) => void) | null;
+  /** Labels the tracker follows (default: every label the detector returns). */
+  trackLabels?: readonly string[] | null;
 }
 
 /** What the pipeline needs of the ANPR stage. */

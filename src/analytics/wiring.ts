@@ -14,7 +14,9 @@ import type { Config } from '../config/schema';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Clock } from '../core/time';
-import type { DetectorPool } from '../detect/types';
+import type { Detection, DetectorPool } from '../detect/types';
+import type { Track } from '../track/types';
+import { CARRIED_ITEMS } from '../search/attributes';
 import { createDetectorPool } from '../detect/pool';
 import type { CameraSources } from '../live/camera-source';
 import type { MediaTools } from '../media/ffmpeg';
@@ -35,6 +37,12 @@ import { AnalysisJobService } from './jobs.service';
 import { AnalyticsManager } from './manager';
 import type { AnalyticsSettingsSource, BuiltPipeline, FootageReader, LiveSamplerFactory, StageFactory } from './ports';
 import type { FrameGate, PipelineSink } from './stages';
+
+/** What the analytics pipeline needs of src/search/indexer.ts TrackIndexer. */
+export interface TrackIndexerPort {
+  observeFrame(cameraId: string, tracks: readonly Track[], detections: readonly Detection[]): void;
+  wrapSink<S extends PipelineSink>(sink: S, cameraId: string, jobId?: string): S;
+}
 
 /** The rules room as the analytics role reads it (src/rules/rules.service.ts). */
 export interface RulesPort {
@@ -89,6 +97,8 @@ export interface AnalyticsDeps {
   rules: RulesPort;
   /** ANPR sightings (src/plates/sightings): cameras whose settings say `anpr` read plates. */
   sightings?: SightingRecorder;
+  /** The forensic track index (src/search), built at ingest from every camera's ended tracks; a getter (it is made after analytics). */
+  trackIndexer?: () => TrackIndexerPort | undefined;
   afterCommit?: () => void;
 }
 
@@ -154,6 +164,7 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
       const confident = a.detector.threshold ?? p.threshold;
       const tracker = newTracker(a.tracker, confident);
       const withAnpr = Boolean(o.cameraId && settings?.anpr && d.sightings);
+      const indexer = d.trackIndexer?.();
       const anpr = withAnpr
         ? new AnprStage({
           cameraId: o.cameraId!, reader: await plateReader(), sightings: d.sightings!, log: log.child({ cameraId: o.cameraId, stage: 'anpr' }), tools: d.tools,
@@ -166,10 +177,13 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
           gate: a.motion.enabled ? newGate(a.motion, settings?.masks ?? []) : null,
           tracker,
           rules: engine,
-          sink: o.cameraId ? cameraSink(d.eventSink, o.cameraId, o.jobId) : countingSink,
+          sink: o.cameraId && indexer ? indexer.wrapSink(cameraSink(d.eventSink, o.cameraId, o.jobId), o.cameraId, o.jobId) : o.cameraId ? cameraSink(d.eventSink, o.cameraId, o.jobId) : countingSink,
           anpr,
+          // Bags are detected for the forensic index (what a person carries), never tracked on their own.
+          observer: o.cameraId && indexer ? (tracks, dets) => indexer.observeFrame(o.cameraId!, tracks, dets) : null,
+          trackLabels: o.cameraId && indexer ? classes : null,
         },
-        detect: { classes, threshold: Math.min(confident, a.tracker.lowThreshold) },
+        detect: { classes: indexer && o.cameraId ? [...new Set([...classes, ...CARRIED_ITEMS])] : classes, threshold: Math.min(confident, a.tracker.lowThreshold) },
         gateMinScore: confident,
         fps,
         // Plates need pixels: ANPR cameras are sampled larger (the detector letterboxes to its own input anyway).

@@ -134,7 +134,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const eventSink = new EventSink({ store, clock, log: log.child({ scope: 'alerts' }), tools, snapshots: eventSnapshots, afterCommit: kick }, { retentionDays: delivery.snapshotRetentionDays });
   const rules = new RulesService(store, audit, clock, kick);
   const plates = createPlates({ dataDir: config.dataDir, store, bus, audit, clock, log, eventSink, afterCommit: kick });
-  const analytics = createAnalytics({ config, store, bus, audit, clock, log, tools, sources, eventSink, rules, sightings: plates.sightings, afterCommit: kick });
+  const analytics = createAnalytics({ config, store, bus, audit, clock, log, tools, sources, eventSink, rules, sightings: plates.sightings, trackIndexer: () => forensic.indexer, afterCommit: kick });
   // Uploaded pictures for "find similar" go through the one detector pool of the process.
   const forensic = createForensic({ config, store, audit, clock, log, tools, detect: async (image) => (await analytics.pool()).detect('search-upload', image) });
   const predict = createPredict({ store, bus, audit, cases: forensic.cases, clock, log });
