@@ -135,12 +135,21 @@ export async function* decodeVideoFrames(tools: MediaTools, path: string, o: Dec
   const times: number[] = [];
   let partial = false;
   const stderrTail: string[] = [];
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
   const child = spawnFfmpeg(tools, ['-loglevel', 'level+info', '-i', path, '-an', '-sn', '-dn', '-vf', videoFilters(o), '-f', 'image2pipe', '-c:v', 'ppm', '-pix_fmt', 'rgb24', 'pipe:1'], {
     stdout: 'pipe',
     onStderrLine: (line) => {
       const m = /\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+)/.exec(line);
-      if (m) times.push(Math.max(0, Math.round(Number(m[1]) * 1000)));
-      else if (/partial file/.test(line)) partial = true;
+      if (m) {
+        times.push(Math.max(0, Math.round(Number(m[1]) * 1000)));
+        // The loop may be waiting for this time with stdout already paused (images queued): wake it.
+        notify();
+      } else if (/partial file/.test(line)) partial = true;
       if (!m && /\[(error|fatal|panic|warning)\]/.test(line)) {
         stderrTail.push(line.replace(/^\[[^\]]*\] /, ''));
         if (stderrTail.length > 5) stderrTail.shift();
@@ -150,12 +159,6 @@ export async function* decodeVideoFrames(tools: MediaTools, path: string, o: Dec
   const images: RgbImage[] = [];
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let spawnError: Error | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
   const stream = new PpmStream();
   child.stdout!.on('data', (chunk: Buffer) => {
     stream.push(chunk, (img) => images.push(img));
