@@ -105,24 +105,27 @@ test('a camera with ANPR switched on records one plate sighting per vehicle trac
     '-filter_complex', "[1]scale=432:696[car];[0][car]overlay=x='100+t*120':y=12:shortest=1,format=yuv420p", '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', carClip], { timeoutMs: 60_000 });
   // The built-in detector (YOLOX-nano hardly sees this close-up car): a SmartView of its own.
   const own = await openSmartView(parseConfig({ dataDir: path.join(dir, 'anpr'), store: { engine: 'sqlite' }, log: { level: 'silent' }, analytics: { pool: { workers: 1 } } }), silentLogger(), { busOverride: new MemoryBus() });
-  after(() => own.close());
   await own.orgs.ensureDefault();
   const sv = own;
-  await sv.cameras.create({ principal: null, ip: null }, cameraInputSchema.parse({ id: 'cam-gate', name: 'Gate', owner: 'police', location: { lat: 22.31, lon: 114.21, district: 'Central' }, source: { url: 'rtsp://10.0.0.9/gate' } }));
-  await new RulesRepository(sv.store.db).putSettings('cam-gate', analyticsSettingsSchema.parse({ enabled: true, anpr: true, classes: ['car', 'truck', 'bus'] }), Date.now());
+  try {
+    await sv.cameras.create({ principal: null, ip: null }, cameraInputSchema.parse({ id: 'cam-gate', name: 'Gate', owner: 'police', location: { lat: 22.31, lon: 114.21, district: 'Central' }, source: { url: 'rtsp://10.0.0.9/gate' } }));
+    await new RulesRepository(sv.store.db).putSettings('cam-gate', analyticsSettingsSchema.parse({ enabled: true, anpr: true, classes: ['car', 'truck', 'bus'] }), Date.now());
 
-  const built = await sv.analytics.factory.build({ cameraId: 'cam-gate' });
-  assert.ok(built.stages.anpr, 'the factory adds the ANPR stage for a camera whose settings ask for it');
-  assert.ok(built.maxSide >= 1280, `ANPR cameras are sampled large enough for plates (maxSide ${built.maxSide})`);
-  const pipeline = new CameraPipeline({ source: 'cam-gate', stages: built.stages, detect: built.detect, gateMinScore: built.gateMinScore, log: silentLogger() });
-  const t0 = Date.now() - 60_000;
-  for await (const f of sampleFile(DEFAULT_TOOLS, carClip, { fps: 4, maxSide: built.maxSide })) await pipeline.process({ ...f, tMs: t0 + f.tMs });
-  await pipeline.flush();
+    const built = await sv.analytics.factory.build({ cameraId: 'cam-gate' });
+    assert.ok(built.stages.anpr, 'the factory adds the ANPR stage for a camera whose settings ask for it');
+    assert.ok(built.maxSide >= 1280, `ANPR cameras are sampled large enough for plates (maxSide ${built.maxSide})`);
+    const pipeline = new CameraPipeline({ source: 'cam-gate', stages: built.stages, detect: built.detect, gateMinScore: built.gateMinScore, log: silentLogger() });
+    const t0 = Date.now() - 60_000;
+    for await (const f of sampleFile(DEFAULT_TOOLS, carClip, { fps: 4, maxSide: built.maxSide })) await pipeline.process({ ...f, tMs: t0 + f.tMs });
+    await pipeline.flush();
 
-  const rows = await sv.store.db.selectFrom('plate_sightings').selectAll().where('camera_id', '=', 'cam-gate').execute();
-  assert.equal(rows.length, 1, JSON.stringify({ plates: rows.map((r) => r.plate), pipeline: pipeline.stats(), anpr: (built.stages.anpr as unknown as { stats(): unknown }).stats() }));
-  assert.equal(rows[0]!.plate, '皖A5P237');
-  assert.ok(rows[0]!.seen_at >= t0 && rows[0]!.seen_at <= t0 + 3000);
+    const rows = await sv.store.db.selectFrom('plate_sightings').selectAll().where('camera_id', '=', 'cam-gate').execute();
+    assert.equal(rows.length, 1, JSON.stringify({ plates: rows.map((r) => r.plate), pipeline: pipeline.stats(), anpr: (built.stages.anpr as unknown as { stats(): unknown }).stats() }));
+    assert.equal(rows[0]!.plate, '皖A5P237');
+    assert.ok(rows[0]!.seen_at >= t0 && rows[0]!.seen_at <= t0 + 3000);
+  } finally {
+    await own.close();
+  }
 });
 
 test('tracks of a live camera are indexed for forensic search when they end (through the real factory)', { skip: SKIP }, async () => {
