@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -70,12 +70,7 @@ test('a pool whose model does not load fails to start, naming the file', async (
   await assert.rejects(createDetectorPool({ analytics: analytics({ model: bad }, { workers: 1 }), log: silentLogger() }), /analytics\.detector\.family/);
 });
 
-const tfjsPresent = existsSync(path.join(import.meta.dirname, 'tfjs/index.ts'));
-test('the default detector without src/detect/tfjs: a clear error', { skip: tfjsPresent && 'src/detect/tfjs is present (its own tests cover it)' }, async () => {
-  await assert.rejects(createDetectorPool({ analytics: analytics({}, { workers: 1 }), log: silentLogger() }), /built-in detector.*--model PATH --family/);
-});
-
-test('the default detector (built-in TF.js) runs in the pool workers', { skip: (!tfjsPresent && 'src/detect/tfjs is not present') || skip }, async () => {
+test('the default detector (built-in, no download) runs in the pool workers', { skip }, async () => {
   const pool = await createDetectorPool({ analytics: analytics({}, { workers: 1 }), log: silentLogger() });
   try {
     const dets = await pool.detect('cam', img);
