@@ -33,16 +33,30 @@ export const PERMISSIONS = [
   'sightings.read',
   'hotlist.manage',
   'case.manage',
+  // #6 crowd analytics
+  'crowd.read',
+  'crowd.manage',
+  // #12 governance
+  'privacy.manage',
+  'privacy.unmask',
+  'release.review',
+  'access.review',
+  'breakglass.use',
+  'report.read',
+  'register.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLES = ['viewer', 'operator', 'investigator', 'supervisor', 'administrator', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-const viewer: Permission[] = ['site.read', 'camera.read', 'organisation.read', 'events.read', 'live.view', 'token.manage', 'analytics.read'];
+const viewer: Permission[] = ['site.read', 'camera.read', 'organisation.read', 'events.read', 'live.view', 'token.manage', 'analytics.read', 'crowd.read'];
 const operator: Permission[] = [...viewer, 'playback.view', 'alert.manage', 'sightings.read'];
-const investigator: Permission[] = [...operator, 'search.run', 'export.create', 'hold.read', 'hold.manage', 'analytics.run', 'case.manage'];
-const supervisor: Permission[] = [...investigator, 'camera.export', 'user.read', 'metrics.read', 'rules.manage', 'plan.run', 'hotlist.manage'];
+const investigator: Permission[] = [...operator, 'search.run', 'export.create', 'hold.read', 'hold.manage', 'analytics.run', 'case.manage', 'breakglass.use'];
+const supervisor: Permission[] = [
+  ...investigator, 'camera.export', 'user.read', 'metrics.read', 'rules.manage', 'plan.run', 'hotlist.manage',
+  'crowd.manage', 'privacy.manage', 'privacy.unmask', 'release.review', 'access.review', 'report.read', 'register.read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set(viewer),
@@ -53,8 +67,9 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'site.read', 'camera.read', 'camera.write', 'camera.import', 'camera.export', 'organisation.read', 'organisation.write',
     'user.read', 'user.write', 'token.manage', 'events.read', 'audit.read', 'audit.verify', 'live.view', 'playback.view',
     'hold.read', 'hold.manage', 'metrics.read', 'analytics.read', 'rules.manage', 'plan.run', 'hotlist.manage',
+    'crowd.read', 'crowd.manage', 'privacy.manage', 'report.read', 'register.read',
   ]),
-  auditor: new Set<Permission>(['site.read', 'camera.read', 'organisation.read', 'audit.read', 'audit.verify', 'token.manage', 'hold.read']),
+  auditor: new Set<Permission>(['site.read', 'camera.read', 'organisation.read', 'audit.read', 'audit.verify', 'token.manage', 'hold.read', 'report.read', 'register.read']),
 };
 
 export interface Grant {

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { accessSchema } from './access.schema';
 import { analyticsSchema } from './analytics.schema';
+import { crowdSchema } from './crowd.schema';
+import { privacySchema } from './privacy.schema';
+import { securitySchema } from './security.schema';
 
 /**
  * The one configuration schema of SmartView. Strict everywhere: an unknown key is an error.
@@ -141,6 +145,10 @@ export const configSchema = z
       .prefault({})
       .describe('Camera health and tamper detection'),
     analytics: analyticsSchema,
+    crowd: crowdSchema,
+    access: accessSchema,
+    privacy: privacySchema,
+    security: securitySchema,
     map: z
       .strictObject({
         center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).default([22.3193, 114.1694]).describe('Initial map centre [lat, lon] (default Hong Kong)'),

@@ -10,6 +10,10 @@ import { PlatesPage } from '../features/plates/PlatesPage';
 import { InterceptionPage } from '../features/interception/InterceptionPage';
 import { LivePage } from '../features/live/LivePage';
 import { PlaybackPage } from '../features/playback/PlaybackPage';
+import { SearchPage } from '../features/search/SearchPage';
+import { CrowdPage } from '../features/crowd/CrowdPage';
+import { GovernancePage } from '../features/governance/GovernancePage';
+import { AccountPage } from '../features/account/AccountPage';
 import { PasswordNotice } from '../features/login/PasswordNotice';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher';
 import { LiveIndicator } from '../live/LiveIndicator';
@@ -30,6 +34,25 @@ function NavLink({ route, current, label }: { route: Route; current: Route; labe
   );
 }
 
+function Page({ page }: { page: Route }) {
+  switch (page) {
+    case 'audit': return <AuditPage />;
+    case 'live': return <LivePage />;
+    case 'playback': return <PlaybackPage />;
+    case 'health': return <HealthPage />;
+    case 'plan': return <PlanPage />;
+    case 'alerts': return <AlertsPage />;
+    case 'analytics': return <AnalyticsPage />;
+    case 'plates': return <PlatesPage />;
+    case 'interception': return <InterceptionPage />;
+    case 'search': return <SearchPage />;
+    case 'crowd': return <CrowdPage />;
+    case 'governance': return <GovernancePage />;
+    case 'account': return <AccountPage />;
+    case 'cameras': return <CamerasPage />;
+  }
+}
+
 export function Shell({ me }: { me: Me }) {
   const { t } = useTranslation();
   const { logout, can } = useAuth();
@@ -43,8 +66,14 @@ export function Shell({ me }: { me: Me }) {
   const canAnalytics = can('analytics.read');
   const canPlates = can('sightings.read') || can('hotlist.manage');
   const canIntercept = can('search.run');
-  const page: Route =
-    (route === 'audit' && canAudit) || (route === 'live' && canLive) || (route === 'playback' && canPlayback) || (route === 'health' && canHealth) || (route === 'plan' && canPlan) || ((route === 'alerts' || route === 'analytics') && canAnalytics) || (route === 'plates' && canPlates) || (route === 'interception' && canIntercept) ? route : 'cameras';
+  const canSearch = can('search.run');
+  const canCrowd = can('crowd.read');
+  const canGovern = ['audit.read', 'access.review', 'privacy.manage', 'report.read', 'register.read'].some((p) => can(p));
+  const allowed: Record<Route, boolean> = {
+    cameras: true, audit: canAudit, live: canLive, playback: canPlayback, health: canHealth, plan: canPlan, alerts: canAnalytics, analytics: canAnalytics,
+    plates: canPlates, interception: canIntercept, search: canSearch, crowd: canCrowd, governance: canGovern, account: true,
+  };
+  const page: Route = allowed[route] ? route : 'cameras';
 
   return (
     <div className="shell">
@@ -62,8 +91,12 @@ export function Shell({ me }: { me: Me }) {
           {canAnalytics && <NavLink route="analytics" current={page} label={t('nav.analytics')} />}
           {canPlates && <NavLink route="plates" current={page} label={t('nav.plates')} />}
           {canIntercept && <NavLink route="interception" current={page} label={t('nav.interception')} />}
+          {canSearch && <NavLink route="search" current={page} label={t('nav.search')} />}
+          {canCrowd && <NavLink route="crowd" current={page} label={t('nav.crowd')} />}
           {canPlan && <NavLink route="plan" current={page} label={t('nav.plan')} />}
           {canAudit && <NavLink route="audit" current={page} label={t('nav.audit')} />}
+          {canGovern && <NavLink route="governance" current={page} label={t('nav.governance')} />}
+          <NavLink route="account" current={page} label={t('nav.account')} />
         </nav>
         <div className="topbar-right">
           <LiveIndicator />
@@ -80,7 +113,7 @@ export function Shell({ me }: { me: Me }) {
       {me.passwordExpiresAt !== null && <PasswordNotice expiresAt={me.passwordExpiresAt} />}
       {siteError && <div className="notice warn">{t('site.unavailable')}</div>}
       <main className="content">
-        {page === 'audit' ? <AuditPage /> : page === 'live' ? <LivePage /> : page === 'playback' ? <PlaybackPage /> : page === 'health' ? <HealthPage /> : page === 'plan' ? <PlanPage /> : page === 'alerts' ? <AlertsPage /> : page === 'analytics' ? <AnalyticsPage /> : page === 'plates' ? <PlatesPage /> : page === 'interception' ? <InterceptionPage /> : <CamerasPage />}
+        <Page page={page} />
       </main>
     </div>
   );

@@ -1,8 +1,18 @@
 import { enAnalytics } from './en.analytics';
+import { enCrowd } from './en.crowd';
+import { enGovernance } from './en.governance';
+import { enPrivacy } from './en.privacy';
+import { enSearch } from './en.search';
+import { enSecurity } from './en.security';
 
 /** English strings. zh-Hant.ts must have exactly the same keys (checked by its type). */
 export const en = {
   ...enAnalytics,
+  ...enSearch,
+  ...enCrowd,
+  ...enGovernance,
+  ...enPrivacy,
+  ...enSecurity,
   app: { name: 'SmartView' },
   common: {
     loading: 'Loading…',
@@ -17,7 +27,7 @@ export const en = {
     no: 'No',
     language: 'Language',
   },
-  nav: { cameras: 'Cameras', live: 'Live', playback: 'Playback', audit: 'Audit', health: 'Health', plan: 'Planner', alerts: 'Alerts', analytics: 'Analytics', plates: 'Plates', interception: 'Interception', logout: 'Log out' },
+  nav: { cameras: 'Cameras', live: 'Live', playback: 'Playback', audit: 'Audit', health: 'Health', plan: 'Planner', alerts: 'Alerts', analytics: 'Analytics', plates: 'Plates', interception: 'Interception', search: 'Search', crowd: 'Crowd', governance: 'Governance', account: 'Account', logout: 'Log out' },
   health: {
     title: 'Camera health',
     summary: 'Cameras by state',

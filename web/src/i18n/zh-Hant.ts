@@ -1,9 +1,19 @@
 import type { Messages } from './en';
 import { zhHantAnalytics } from './zh-Hant.analytics';
+import { zhHantCrowd } from './zh-Hant.crowd';
+import { zhHantGovernance } from './zh-Hant.governance';
+import { zhHantPrivacy } from './zh-Hant.privacy';
+import { zhHantSearch } from './zh-Hant.search';
+import { zhHantSecurity } from './zh-Hant.security';
 
 /** 繁體中文 (香港). Plural-less: the _one forms repeat the _other forms. */
 export const zhHant: Messages = {
   ...zhHantAnalytics,
+  ...zhHantSearch,
+  ...zhHantCrowd,
+  ...zhHantGovernance,
+  ...zhHantPrivacy,
+  ...zhHantSecurity,
   app: { name: 'SmartView 智慧視野' },
   common: {
     loading: '載入中…',
@@ -18,7 +28,7 @@ export const zhHant: Messages = {
     no: '否',
     language: '語言',
   },
-  nav: { cameras: '攝影機', live: '即時影像', playback: '錄影回放', audit: '審計', health: '狀態監察', plan: '選址規劃', alerts: '警報', analytics: '影像分析', plates: '車牌', interception: '截查', logout: '登出' },
+  nav: { cameras: '攝影機', live: '即時影像', playback: '錄影回放', audit: '審計', health: '狀態監察', plan: '選址規劃', alerts: '警報', analytics: '影像分析', plates: '車牌', interception: '截查', search: '鑑證搜尋', crowd: '人群', governance: '管治', account: '帳戶', logout: '登出' },
   health: {
     title: '攝影機狀態',
     summary: '按狀態統計的攝影機',
