@@ -3,6 +3,7 @@ import { registerAnalyseCommand } from './commands/analyse';
 import { registerAuditCommands } from './commands/audit';
 import { registerHoldCommands } from './commands/holds';
 import { registerCameraCommands } from './commands/cameras';
+import { registerCapacityCommands } from './commands/capacity';
 import { registerConfigCommands } from './commands/config';
 import { registerDetectCommand } from './commands/detect';
 import { registerEvidenceCommands } from './commands/evidence';
@@ -53,6 +54,7 @@ registerReidCommands(program);
 registerSearchCommand(program);
 await registerPlatesCommands(program);
 registerPredictCommands(program);
+registerCapacityCommands(program);
 
 try {
   await program.parseAsync(process.argv);
