@@ -34,6 +34,12 @@ const runs = [
   ['bench/reid.ts'],
   ['bench/track-search.ts', '--engine', 'both'],
   ['bench/ann.ts'],
+  ['bench/search-journey.ts', '--engine', 'both'],
+  ['bench/crowd-count-error.ts'],
+  ['bench/crowd-count-cost.ts'],
+  ['bench/crowd-alert-latency.ts'],
+  ['bench/privacy-mask-cost.ts'],
+  ['bench/privacy-redact-speed.ts'],
 ];
 const results = [];
 for (const [script, ...args] of runs) {

@@ -22,6 +22,7 @@ import type { SearchTrackTable } from '../src/store/schema';
 import { COLOURS, CARRIED_ITEMS, DIRECTIONS } from '../src/search/attributes';
 import type { TrackFilter } from '../src/search/model';
 import { TrackIndexRepository } from '../src/search/tracks.repository';
+import { monthsBetween, TrackPartitions } from '../src/search/partitions';
 import { args, enginesArg, finish, intArg, log, machine, type EngineName } from './lib/common';
 import { latencyStats, round } from './lib/stats';
 
@@ -68,6 +69,7 @@ function row(i: number): SearchTrackTable {
 }
 
 async function fill(store: Store): Promise<number> {
+  await new TrackPartitions(store).ensureFor(monthsBetween(T_START - DAY, T_END)); // PostgreSQL: the months of the data (monthly partitions)
   const started = performance.now();
   const batch = store.engine === 'sqlite' ? 2000 : 1000;
   seed = 12345;

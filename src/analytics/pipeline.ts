@@ -148,7 +148,7 @@ export class CameraPipeline<H = unknown> {
     const only = this.o.stages.trackLabels;
     const tracked = only ? dets.filter((d) => only.includes(d.label)) : dets;
     const { tracks, events } = this.o.stages.tracker.update({ tMs: frame.tMs, detections: tracked });
-    this.o.stages.observer?.(tracks, dets);
+    this.o.stages.observer?.(tracks, dets, this.frameSize);
     this.lastDetections = tracked.filter((d) => d.score >= (this.o.gateMinScore ?? 0)).map((d) => d.box);
     this.active = tracks;
     for (const t of tracks) this.keepBest(t, frame, tracked, sx, sy);

@@ -42,7 +42,7 @@ export interface PipelineStages<H = unknown> {
    * Sees every frame's tracks and ALL its detections (source pixels), including the labels that are not
    * tracked (`trackLabels`): the forensic index learns what a person carries from co-detected bags.
    */
-  observer?: ((tracks: readonly Track[], detections: readonly Detection[]) => void) | null;
+  observer?: ((tracks: readonly Track[], detections: readonly Detection[], frame: { width: number; height: number }) => void) | null;
   /** Labels the tracker follows (default: every label the detector returns). */
   trackLabels?: readonly string[] | null;
 }

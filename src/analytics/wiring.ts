@@ -40,7 +40,7 @@ import type { FrameGate, PipelineSink } from './stages';
 
 /** What the analytics pipeline needs of src/search/indexer.ts TrackIndexer. */
 export interface TrackIndexerPort {
-  observeFrame(cameraId: string, tracks: readonly Track[], detections: readonly Detection[]): void;
+  observeFrame(cameraId: string, tracks: readonly Track[], detections: readonly Detection[], jobId?: string, frame?: { width: number; height: number }): void;
   wrapSink<S extends PipelineSink>(sink: S, cameraId: string, jobId?: string): S;
 }
 
@@ -180,7 +180,7 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
           sink: o.cameraId && indexer ? indexer.wrapSink(cameraSink(d.eventSink, o.cameraId, o.jobId), o.cameraId, o.jobId) : o.cameraId ? cameraSink(d.eventSink, o.cameraId, o.jobId) : countingSink,
           anpr,
           // Bags are detected for the forensic index (what a person carries), never tracked on their own.
-          observer: o.cameraId && indexer ? (tracks, dets) => indexer.observeFrame(o.cameraId!, tracks, dets) : null,
+          observer: o.cameraId && indexer ? (tracks, dets, frame) => indexer.observeFrame(o.cameraId!, tracks, dets, o.jobId, frame) : null,
           trackLabels: o.cameraId && indexer ? classes : null,
         },
         detect: { classes: indexer && o.cameraId ? [...new Set([...classes, ...CARRIED_ITEMS])] : classes, threshold: Math.min(confident, a.tracker.lowThreshold) },

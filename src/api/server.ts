@@ -6,10 +6,13 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions } from 'fastify';
+import type { Server } from 'node:http';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AnalysisJobService } from '../analytics/jobs.service';
 import type { AuthService } from '../auth/auth.service';
+import type { SsoService } from '../auth/sso.service';
+import type { TotpService } from '../auth/totp.service';
 import type { UserService } from '../auth/user.service';
 import type { EventBus } from '../bus/bus';
 import type { CameraService } from '../cameras/camera.service';
@@ -25,6 +28,9 @@ import type { SnapshotService } from '../playback/snapshot.service';
 import type { OrganisationService } from '../organisations/organisation.service';
 import type { Store } from '../store/store';
 import { authHook } from './auth-hook';
+import { cookieSecure, httpsOptions, registerSecurity } from './security';
+import { registerAccountRoutes } from './routes/account.routes';
+import { registerSsoRoutes } from './routes/sso.routes';
 import { errorHandler } from './errors';
 import { registerAdminRoutes } from './routes/admin.routes';
 import { registerAlertRoutes } from './routes/alerts.routes';
@@ -36,15 +42,22 @@ import { registerAuditRoutes, type AuditReader } from './routes/audit.routes';
 import { registerPlanRoutes } from './routes/plan.routes';
 import { registerPredictRoutes } from './routes/predict.routes';
 import { registerRulesRoutes } from './routes/rules.routes';
+import { registerCrowdRoutes } from './routes/crowd.routes';
+import type { CrowdRuntime } from '../crowd/wiring';
 import { registerPlateRoutes } from './routes/plates.routes';
 import { registerHotlistRoutes } from './routes/hotlists.routes';
 import { registerCaseRoutes } from './routes/cases.routes';
+import { registerAccessRoutes } from './routes/access.routes';
+import { registerGovernanceRoutes } from './routes/governance.routes';
+import type { Governance } from '../governance/wiring';
 import { registerSearchRoutes } from './routes/search.routes';
 import type { Forensic } from '../search/index';
 import type { PlatesRuntime } from '../plates/sightings/wiring';
 import type { RulesService } from '../rules/rules.service';
 import type { PlanService } from '../plan/plan.service';
 import type { PredictRuntime } from '../predict/wiring';
+import type { PrivacyRuntime } from '../privacy/wiring';
+import { registerPrivacyRoutes } from './routes/privacy.routes';
 import { registerAuthRoutes } from './routes/auth.routes';
 import { registerCameraRoutes, type CameraFormats } from './routes/camera.routes';
 import { registerEventRoutes } from './routes/events.routes';
@@ -80,6 +93,9 @@ export interface ApiDeps {
   bus: EventBus;
   keyring: SiteKeyring;
   auth: AuthService;
+  /** TOTP second factor and single sign-on (src/auth, #12). */
+  totp: TotpService;
+  sso: SsoService;
   users: UserService;
   orgs: OrganisationService;
   cameras: CameraService;
@@ -112,9 +128,15 @@ export interface ApiDeps {
   /** Plate sightings, search and hotlists (src/plates). */
   plates: Pick<PlatesRuntime, 'sightings' | 'search' | 'hotlists'>;
   /** Cases, forensic search and journeys (src/cases, src/search). */
-  forensic: Pick<Forensic, 'cases' | 'search' | 'journeys'>;
+  forensic: Pick<Forensic, 'cases' | 'search' | 'journeys' | 'coverage'>;
   /** Interception: next-camera prediction (src/predict). */
   predict: Pick<PredictRuntime, 'service'>;
+  /** Privacy masks, masked playback segments, masked / redacted copies (src/privacy). */
+  privacy: PrivacyRuntime;
+  /** Crowd analytics: settings, samples, live state, series, events (src/crowd). */
+  crowd: Pick<CrowdRuntime, 'service' | 'events' | 'footage'>;
+  /** Access policy, break-glass, audit review, transparency report, camera register (src/access, src/governance). */
+  governance: Governance;
 }
 
 /**
@@ -123,7 +145,10 @@ export interface ApiDeps {
  * in one place (errors.ts). The OpenAPI document is generated from the same schemas.
  */
 export async function buildApi(deps: ApiDeps): Promise<ZApp> {
+  const https = httpsOptions(deps.config);
   const app = Fastify({
+    // HTTPS when server.tls is set (the options type is the HTTP one so ZApp stays one type).
+    ...((https ? { https } : {}) as FastifyHttpOptions<Server>),
     loggerInstance: deps.log.child({ scope: 'api' }) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.server.bodyLimitBytes,
@@ -152,6 +177,7 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
   }
 
   await app.register(fastifyCookie);
+  await registerSecurity(app, deps.config);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifySwagger, {
@@ -173,7 +199,9 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   registerSiteRoutes(app, { config: deps.config, keyring: deps.keyring });
-  registerAuthRoutes(app, { auth: deps.auth, store: deps.store, cookieSecure: deps.config.auth.cookieSecure, loginRateLimitPerMinute: deps.config.auth.loginRateLimitPerMinute });
+  registerAuthRoutes(app, { auth: deps.auth, totp: deps.totp, store: deps.store, cookieSecure: cookieSecure(deps.config), loginRateLimitPerMinute: deps.config.auth.loginRateLimitPerMinute });
+  registerAccountRoutes(app, { auth: deps.auth, totp: deps.totp });
+  registerSsoRoutes(app, { sso: deps.sso, cookieSecure: cookieSecure(deps.config), loginRateLimitPerMinute: deps.config.auth.loginRateLimitPerMinute });
   registerCameraRoutes(app, { cameras: deps.cameras, formats: deps.cameraFormats, importLimitBytes: deps.config.server.importLimitBytes });
   registerAdminRoutes(app, { orgs: deps.orgs, users: deps.users });
   registerAuditRoutes(app, { audit: deps.audit });
@@ -192,8 +220,12 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
   registerPlateRoutes(app, { sightings: deps.plates.sightings, search: deps.plates.search });
   registerHotlistRoutes(app, { hotlists: deps.plates.hotlists, importLimitBytes: deps.config.server.importLimitBytes });
   registerCaseRoutes(app, { cases: deps.forensic.cases });
-  registerSearchRoutes(app, { search: deps.forensic.search, journeys: deps.forensic.journeys });
+  registerSearchRoutes(app, { search: deps.forensic.search, journeys: deps.forensic.journeys, coverage: deps.forensic.coverage });
   registerPredictRoutes(app, { predict: deps.predict.service });
+  registerPrivacyRoutes(app, { privacy: deps.privacy });
+  registerAccessRoutes(app, { governance: deps.governance });
+  registerGovernanceRoutes(app, { governance: deps.governance });
+  registerCrowdRoutes(app, { crowd: deps.crowd.service, events: deps.crowd.events, footage: deps.crowd.footage });
 
   const webDir = deps.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

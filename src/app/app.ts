@@ -1,7 +1,10 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../api/server';
-import { AuthService } from '../auth/auth.service';
+import type { AuthService } from '../auth/auth.service';
+import type { SsoService } from '../auth/sso.service';
+import type { TotpService } from '../auth/totp.service';
+import { createAuth } from '../auth/wiring';
 import { UserService } from '../auth/user.service';
 import { createBus } from '../bus/index';
 import type { EventBus } from '../bus/bus';
@@ -35,7 +38,12 @@ import { RecorderManager } from '../record/recorder-manager';
 import { RecordingService } from '../record/recording.service';
 import { PlanService } from '../plan/plan.service';
 import { createPredict, type PredictRuntime } from '../predict/wiring';
+import { createPrivacy, type PrivacyRuntime } from '../privacy/wiring';
 import { createAnalytics, type AnalyticsRuntime } from '../analytics/wiring';
+import { createCrowd, type CrowdRuntime } from '../crowd/wiring';
+import { createGovernance, type Governance } from '../governance/wiring';
+import type { CrowdRole } from '../crowd/live/manager';
+import { registerCrowdMetrics } from '../crowd/live/metrics';
 import type { AnalyticsManager } from '../analytics/manager';
 import { registerAnalyticsMetrics } from '../analytics/metrics';
 import { RulesService } from '../rules/rules.service';
@@ -56,6 +64,8 @@ export interface SmartView {
   keyring: SiteKeyring;
   audit: AuditService;
   auth: AuthService;
+  totp: TotpService;
+  sso: SsoService;
   users: UserService;
   orgs: OrganisationService;
   cameras: CameraService;
@@ -100,6 +110,12 @@ export interface SmartView {
   forensic: Forensic;
   /** Interception: the movement model fed by plate.sighted, and predictions (src/predict). */
   predict: PredictRuntime;
+  /** Privacy masks (live, playback, snapshots, exports) and masked / redacted copies for release (src/privacy). */
+  privacy: PrivacyRuntime;
+  /** Crowd analytics: settings, samples, live crowd stage, series, events (src/crowd). */
+  crowd: CrowdRuntime;
+  /** The purpose-bound access policy, break-glass, audit review, transparency report, camera register (src/access, src/governance). */
+  governance: Governance;
   close(): Promise<void>;
 }
 
@@ -118,12 +134,14 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   keyring.current();
   const secrets = SecretBox.fromKeyFile(keysDir(config));
   const audit = createAuditService({ store, keyring, node: config.site.id, partition: config.audit.partition, clock });
+  // The one access policy table every footage or search path follows (src/access/policy.ts).
+  const governance = createGovernance({ store, audit, clock, log, config: config.access, siteName: config.site.name, verify: () => audit.verifyAll() });
   const relay = new OutboxRelay(store, bus, log.child({ scope: 'outbox' }));
   const kick = () => relay.kick();
   const tools = { ffmpegPath: config.media.ffmpegPath, ffprobePath: config.media.ffprobePath };
   const liveHub = new LiveHub({ tools, log: log.child({ scope: 'live' }) });
   const sources = new CameraSources(store, secrets, { defaultTransport: config.recording.rtspTransport });
-  const playback = new PlaybackService(store, audit, storageRoots(config), clock, log.child({ scope: 'playback' }));
+  const playback = new PlaybackService(store, audit, storageRoots(config), clock, log.child({ scope: 'playback' }), governance.policy);
   // node = segments.node of the footage this process's storages hold (the recorder writes the same id)
   const retention = createRetention({ config, store, audit, log, clock, node: config.site.id, afterCommit: kick });
   const health = new HealthService(store, audit, clock, log.child({ scope: 'health' }), kick);
@@ -133,11 +151,15 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const eventSnapshots = new SnapshotStore(path.join(config.dataDir, 'snapshots'), log.child({ scope: 'alerts' }));
   const eventSink = new EventSink({ store, clock, log: log.child({ scope: 'alerts' }), tools, snapshots: eventSnapshots, afterCommit: kick }, { retentionDays: delivery.snapshotRetentionDays });
   const rules = new RulesService(store, audit, clock, kick);
-  const plates = createPlates({ dataDir: config.dataDir, store, bus, audit, clock, log, eventSink, afterCommit: kick });
+  const plates = createPlates({ dataDir: config.dataDir, store, bus, audit, clock, log, eventSink, afterCommit: kick, access: governance.policy });
   const analytics = createAnalytics({ config, store, bus, audit, clock, log, tools, sources, eventSink, rules, sightings: plates.sightings, trackIndexer: () => forensic.indexer, afterCommit: kick });
   // Uploaded pictures for "find similar" go through the one detector pool of the process.
-  const forensic = createForensic({ config, store, audit, clock, log, tools, detect: async (image) => (await analytics.pool()).detect('search-upload', image) });
-  const predict = createPredict({ store, bus, audit, cases: forensic.cases, clock, log });
+  const forensic = createForensic({ config, store, audit, clock, log, tools, detect: async (image) => (await analytics.pool()).detect('search-upload', image), exports: () => sv.evidence, access: governance.policy });
+  const predict = createPredict({ store, bus, audit, cases: forensic.cases, clock, log, access: governance.policy });
+  const privacy = createPrivacy({ config, store, audit, clock, log, tools, signer: keyring, playback, exports: () => sv.evidence });
+  playback.usePrivacy(privacy.masks);
+  // Crowd counting runs on the same detector pool; samples are grabbed through the (audited) snapshot service.
+  const crowd = createCrowd({ config, store, bus, audit, clock, log, tools, sources, eventSink, pool: () => analytics.pool(), snapshot: (ctx, id, at) => sv.snapshots.snapshot(ctx, id, at), afterCommit: kick });
   const sv: SmartView = {
     config,
     log,
@@ -145,7 +167,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     bus,
     keyring,
     audit,
-    auth: new AuthService(store, audit, clock, { sessionTtlMs: config.auth.sessionTtlMs }),
+    ...createAuth({ config, store, audit, clock, secrets, log }),
     users: new UserService(store, audit, clock),
     orgs: new OrganisationService(store, audit, clock),
     cameras: new CameraService(store, audit, secrets, clock, kick),
@@ -155,7 +177,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     }),
     playback,
     snapshots: new SnapshotService(store, audit, playback, liveHub, sources, tools, log.child({ scope: 'snapshot' })),
-    live: new LiveService(store, audit, sources, liveHub),
+    live: new LiveService(store, audit, sources, liveHub, undefined, governance.policy),
     liveHub,
     relay,
     secrets,
@@ -176,8 +198,12 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     plates,
     forensic,
     predict,
+    crowd,
+    governance,
+    privacy,
     async close() {
       await predict.stop();
+      await crowd.close();
       await analytics.close();
       await forensic.close();
       await plates.stop();
@@ -185,12 +211,16 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
       await healthMonitor.stop();
       liveHub.close();
       await retention.sweeper.stop();
+      await privacy.close();
       await sv.evidence.idle();
       await relay.stop();
       if (!opts.busOverride) await bus.close();
       await store.close();
     },
   };
+  sv.live.usePrivacy(privacy.masks);
+  sv.snapshots.usePrivacy(privacy.masks);
+  sv.evidence.useDownloadGate((ctx, id, cameraIds) => privacy.releases.checkOriginalDownload(ctx, id, cameraIds));
   return sv;
 }
 
@@ -203,6 +233,8 @@ export interface Running {
   recorders?: RecorderManager;
   /** The analytics role's live pipelines (when this process runs it). */
   analytics?: AnalyticsManager;
+  /** The live crowd stage (analytics role, src/crowd). */
+  crowd?: CrowdRole;
   stop(): Promise<void>;
 }
 
@@ -214,6 +246,8 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
   if (interruptedJobs) log.warn({ interrupted: interruptedJobs }, 'analysis jobs interrupted by the last stop were marked failed');
   const interrupted = await sv.evidence.recoverInterrupted();
   if (interrupted) log.warn({ interrupted }, 'evidence exports interrupted by the last stop were marked failed');
+  const interruptedCopies = await sv.privacy.releases.recoverInterrupted();
+  if (interruptedCopies) log.warn({ interrupted: interruptedCopies }, 'masked / redacted copies interrupted by the last stop were marked failed');
   const initialAdmin = await sv.users.ensureInitialAdmin(config.auth.initialPasswordTtlMs, opts.initialAdminPassword);
   sv.relay.start();
   await sv.plates.start();
@@ -249,6 +283,8 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
       bus: sv.bus,
       keyring: sv.keyring,
       auth: sv.auth,
+      totp: sv.totp,
+      sso: sv.sso,
       users: sv.users,
       orgs: sv.orgs,
       cameras: sv.cameras,
@@ -270,6 +306,9 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
       plates: sv.plates,
       forensic: sv.forensic,
       predict: sv.predict,
+      crowd: sv.crowd,
+      governance: sv.governance,
+      privacy: sv.privacy,
       webDir: opts.webDir,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
@@ -279,12 +318,15 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     await sv.alertDelivery.start();
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
-    url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+    url = `${config.server.tls ? 'https' : 'http'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
     api = app as unknown as FastifyInstance;
   }
   // The analytics role: one live pipeline per camera with analytics switched on, one detector pool (src/analytics).
   const analyticsRole = config.roles.includes('analytics') && config.analytics.enabled ? await sv.analytics.startRole() : undefined;
   if (analyticsRole) registerAnalyticsMetrics(sv.metrics.registry, analyticsRole);
+  // The live crowd stage runs beside it (cameras whose crowd analytics are on; src/crowd).
+  const crowdRole: CrowdRole | undefined = config.roles.includes('analytics') && config.crowd.enabled ? await sv.crowd.startRole() : undefined;
+  if (crowdRole) registerCrowdMetrics(sv.metrics.registry, crowdRole);
   return {
     sv,
     api,
@@ -292,6 +334,7 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     initialAdmin,
     recorders,
     analytics: analyticsRole,
+    crowd: crowdRole,
     async stop() {
       scheduler?.stop();
       await probes?.unsubscribe();

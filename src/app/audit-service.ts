@@ -32,7 +32,7 @@ export function createAuditService(opts: { store: Store; keyring: SiteKeyring; n
       caseRef: ctx.caseRef ?? null,
       ip: ctx.ip,
       outcome: e.outcome ?? 'ok',
-      details: { ...(e.details ?? {}), ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...(p?.tokenId ? { tokenId: p.tokenId } : {}) },
+      details: { ...(e.details ?? {}), ...(ctx.requestId ? { requestId: ctx.requestId } : {}), ...(p?.tokenId ? { tokenId: p.tokenId } : {}), ...(ctx.breakGlassId ? { breakGlassId: ctx.breakGlassId } : {}) },
     };
   }
 

@@ -30,9 +30,21 @@ export class Scheduler {
     this.every(24 * 3_600_000, 'analytics.snapshots.prune', async () => {
       await this.sv.eventSink.pruneSnapshots();
     });
+    // Crowd time series and count-calibration samples past their retention (src/crowd, crowd.*RetentionDays).
+    this.every(3_600_000, 'crowd.retention', async () => {
+      await this.sv.crowd.prune();
+    });
     // PostgreSQL: the monthly partitions of plate_sightings, two months ahead (src/plates/sightings).
     this.every(24 * 3_600_000, 'plates.partitions', async () => {
       await this.sv.plates.sightings.ensurePartitionsAhead();
+    });
+    // PostgreSQL: the monthly partitions of search_tracks, two months ahead (src/search/partitions.ts).
+    this.every(24 * 3_600_000, 'search.partitions', async () => {
+      await this.sv.forensic.partitions.ensureAhead(Date.now());
+    });
+    // The ANN (HNSW) index of yesterday, once the day is closed; built in a worker thread (src/search/ann).
+    this.every(24 * 3_600_000, 'search.ann', async () => {
+      await this.sv.forensic.buildAnnDay(Date.now() - 86_400_000);
     });
   }
 

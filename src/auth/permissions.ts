@@ -91,6 +91,26 @@ export interface Principal {
   grants: Grant[];
   via: 'session' | 'token';
   tokenId?: string;
+  /**
+   * When set, only these permissions count, whatever the grants say: a scoped API token, or a
+   * session that must enrol a second factor first (src/auth, #12).
+   */
+  permissionLimit?: readonly Permission[];
+  /** When set, every scope is intersected with this one (a token limited to organisations/districts). */
+  scopeLimit?: Scope;
+}
+
+function intersectList(a: string[] | null, b: string[] | null): string[] | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.filter((x) => b.includes(x));
+}
+
+/** The part of `s` inside `limit`, or null when nothing is left. */
+export function intersectScope(s: Scope, limit: Scope): Scope | null {
+  const organisations = intersectList(s.organisations, limit.organisations);
+  const districts = intersectList(s.districts, limit.districts);
+  return (organisations && organisations.length === 0) || (districts && districts.length === 0) ? null : { organisations, districts };
 }
 
 export function permissionsOf(grants: Grant[]): Set<Permission> {
@@ -99,15 +119,27 @@ export function permissionsOf(grants: Grant[]): Set<Permission> {
   return out;
 }
 
+/** What the principal may actually do: its grants' permissions within its permission limit. */
+export function effectivePermissions(principal: Principal): Set<Permission> {
+  const all = permissionsOf(principal.grants);
+  const limit = principal.permissionLimit;
+  return limit ? new Set([...all].filter((p) => limit.includes(p))) : all;
+}
+
 export function can(principal: Principal, permission: Permission): boolean {
+  if (principal.permissionLimit && !principal.permissionLimit.includes(permission)) return false;
+  if (principal.scopeLimit) return scopesFor(principal, permission).length > 0;
   return principal.grants.some((g) => ROLE_PERMISSIONS[g.role]?.has(permission));
 }
 
 /** The scopes under which `permission` is held; [] = not held; a scope with both null = everything. */
 export function scopesFor(principal: Principal, permission: Permission): Scope[] {
+  if (principal.permissionLimit && !principal.permissionLimit.includes(permission)) return [];
+  const limit = principal.scopeLimit;
   const scopes = principal.grants
     .filter((g) => ROLE_PERMISSIONS[g.role]?.has(permission))
-    .map((g) => ({ organisations: g.organisations, districts: g.districts }));
+    .map((g) => ({ organisations: g.organisations, districts: g.districts }))
+    .flatMap((s) => (limit ? (intersectScope(s, limit) ?? []) : [s]));
   return scopes.some((s) => s.organisations === null && s.districts === null) ? [{ organisations: null, districts: null }] : scopes;
 }
 

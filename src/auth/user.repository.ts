@@ -12,9 +12,20 @@ export interface UserRow {
   createdAt: number;
   updatedAt: number;
   lastLoginAt: number | null;
+  /** local | oidc | ldap: where the user signs in. */
+  authSource: AuthSource;
+  /** issuer#sub (oidc) or the directory DN (ldap). */
+  externalId: string | null;
+  failedLogins: number;
+  lockedUntil: number | null;
 }
 
-type RawUser = { id: string; username: string; display_name: string; password_hash: string; password_expires_at: number | null; disabled: number; created_at: number; updated_at: number; last_login_at: number | null };
+export type AuthSource = 'local' | 'oidc' | 'ldap';
+
+type RawUser = {
+  id: string; username: string; display_name: string; password_hash: string; password_expires_at: number | null; disabled: number; created_at: number; updated_at: number; last_login_at: number | null;
+  auth_source: string; external_id: string | null; failed_logins: number; locked_until: number | null;
+};
 
 function toUser(r: RawUser): UserRow {
   return {
@@ -27,6 +38,10 @@ function toUser(r: RawUser): UserRow {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     lastLoginAt: r.last_login_at,
+    authSource: r.auth_source as AuthSource,
+    externalId: r.external_id,
+    failedLogins: Number(r.failed_logins),
+    lockedUntil: r.locked_until,
   };
 }
 
@@ -53,7 +68,21 @@ export class UserRepository {
     return (await this.db.selectFrom('users').selectAll().orderBy('username').execute()).map(toUser);
   }
 
-  async insert(u: UserRow): Promise<void> {
+  async byExternal(source: AuthSource, externalId: string): Promise<UserRow | undefined> {
+    const r = await this.db.selectFrom('users').selectAll().where('auth_source', '=', source).where('external_id', '=', externalId).executeTakeFirst();
+    return r ? toUser(r) : undefined;
+  }
+
+  /** Failed-login counter and lock (src/auth/lockout.ts decides the values). */
+  async setLoginFailures(id: string, failures: number, lockedUntil: number | null): Promise<void> {
+    await this.db.updateTable('users').set({ failed_logins: failures, locked_until: lockedUntil }).where('id', '=', id).execute();
+  }
+
+  async setDisplayName(id: string, displayName: string, now: number): Promise<void> {
+    await this.db.updateTable('users').set({ display_name: displayName, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  async insert(u: Omit<UserRow, 'authSource' | 'externalId' | 'failedLogins' | 'lockedUntil'> & { authSource?: AuthSource; externalId?: string | null }): Promise<void> {
     await this.db
       .insertInto('users')
       .values({
@@ -66,6 +95,8 @@ export class UserRepository {
         created_at: u.createdAt,
         updated_at: u.updatedAt,
         last_login_at: u.lastLoginAt,
+        auth_source: u.authSource ?? 'local',
+        external_id: u.externalId ?? null,
       })
       .execute();
   }

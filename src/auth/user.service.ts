@@ -4,6 +4,7 @@ import type { ActionContext, AuditAppender } from '../core/context';
 import { ConflictError, NotFoundError } from '../core/errors';
 import type { Clock } from '../core/time';
 import type { Store } from '../store/store';
+import { CredentialRepository } from './credential.repository';
 import { authorize } from './guard';
 import { checkPasswordPolicy, generatePassword, hashPassword } from './passwords';
 import { ROLES, type Grant } from './permissions';
@@ -92,6 +93,7 @@ export class UserService {
       const users = new UserRepository(tx);
       if (!(await users.byId(id))) throw new NotFoundError('user', id);
       await users.setDisabled(id, disabled, this.clock.now());
+      if (disabled) await new CredentialRepository(tx).deleteSessionsOf(id);
       await this.audit.record(tx, ctx, { action: disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: id });
     });
     return this.get(ctx, id);
@@ -107,6 +109,7 @@ export class UserService {
       const u = await users.byUsername(username);
       if (!u) throw new NotFoundError('user', username);
       await users.setPassword(u.id, hashed, expiresAt, this.clock.now());
+      await new CredentialRepository(tx).deleteSessionsOf(u.id); // a reset password ends every session
       await this.audit.record(tx, ctx, { action: 'user.password_reset', targetType: 'user', targetId: u.id });
     });
   }

@@ -34,6 +34,8 @@ export interface DomainEventMap {
   };
   /** A camera's analytics settings or rules changed (src/rules): analytics nodes rebuild that camera's pipeline. */
   'analytics.rules_changed': { cameraId: string; owner: string; district: string };
+  /** A camera's crowd settings changed (src/crowd): analytics nodes restart that camera's crowd stage. */
+  'crowd.settings_changed': { cameraId: string; owner: string; district: string };
   /** A rule hit raised an alert (src/alerts). */
   'alert.raised': { alertId: string; eventId: string; cameraId: string; owner: string; district: string; severity: string; title: string; ruleId: string | null; label: string; createdAt: EpochMs };
   /** A plate was read and stored as a sighting (src/plates/sightings); live cameras only. Browsers need 'sightings.read' in scope. */

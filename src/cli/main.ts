@@ -5,6 +5,7 @@ import { registerHoldCommands } from './commands/holds';
 import { registerCameraCommands } from './commands/cameras';
 import { registerCapacityCommands } from './commands/capacity';
 import { registerConfigCommands } from './commands/config';
+import { registerCrowdCommands } from './commands/crowd';
 import { registerDetectCommand } from './commands/detect';
 import { registerEvidenceCommands } from './commands/evidence';
 import { registerOpenapiCommand } from './commands/openapi';
@@ -54,6 +55,7 @@ registerReidCommands(program);
 registerSearchCommand(program);
 await registerPlatesCommands(program);
 registerPredictCommands(program);
+registerCrowdCommands(program);
 registerCapacityCommands(program);
 
 try {

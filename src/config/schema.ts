@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accessSchema } from './access.schema';
 import { analyticsSchema } from './analytics.schema';
+import { clusterSchema } from './cluster.schema';
 import { crowdSchema } from './crowd.schema';
 import { privacySchema } from './privacy.schema';
 import { securitySchema } from './security.schema';
@@ -33,6 +34,14 @@ export const configSchema = z
         bodyLimitBytes: z.number().int().positive().default(1_048_576).describe('Largest accepted JSON body'),
         importLimitBytes: z.number().int().positive().default(64 * 1_048_576).describe('Largest accepted import file (CSV/GeoJSON)'),
         trustProxy: z.boolean().default(false).describe('Trust X-Forwarded-For for client addresses (behind a reverse proxy)'),
+        tls: z
+          .strictObject({
+            certFile: z.string().min(1).describe('PEM certificate chain file'),
+            keyFile: z.string().min(1).describe('PEM private key file (mode 0600)'),
+            hstsMaxAgeSeconds: z.number().int().min(0).default(31_536_000).describe('Strict-Transport-Security max-age (0 = no HSTS header)'),
+          })
+          .optional()
+          .describe('Serve HTTPS with this certificate (then the session cookie is Secure by default and HSTS is sent)'),
       })
       .prefault({})
       .describe('HTTP API and web app'),
@@ -63,7 +72,7 @@ export const configSchema = z
       .strictObject({
         sessionTtlMs: z.number().int().positive().default(12 * HOUR).describe('Web session lifetime'),
         initialPasswordTtlMs: z.number().int().positive().default(DAY).describe('How long the generated first-start admin password works'),
-        cookieSecure: z.boolean().default(false).describe('Mark the session cookie Secure (enable behind HTTPS)'),
+        cookieSecure: z.boolean().optional().describe('Mark the session cookie Secure (default: true when server.tls is set; set true behind an HTTPS proxy)'),
         loginRateLimitPerMinute: z.number().int().positive().default(10).describe('Login attempts per client address and minute'),
       })
       .prefault({})
@@ -149,6 +158,7 @@ export const configSchema = z
     access: accessSchema,
     privacy: privacySchema,
     security: securitySchema,
+    cluster: clusterSchema,
     map: z
       .strictObject({
         center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).default([22.3193, 114.1694]).describe('Initial map centre [lat, lon] (default Hong Kong)'),

@@ -8,6 +8,8 @@ export interface ActionContext {
   requestId?: string;
   purpose?: string;
   caseRef?: string;
+  /** Set by the access policy (src/access) when an active break-glass lifted the case requirement; audited with every record. */
+  breakGlassId?: string;
   /** Names a non-user actor in the audit trail, e.g. 'cli:local' or 'system:startup'. */
   systemActor?: string;
 }

@@ -7,6 +7,8 @@ const REDACT_PATHS = [
   'password', '*.password', '*.*.password',
   'token', '*.token', 'authorization', '*.authorization', 'req.headers.authorization', 'req.headers.cookie',
   'cookie', '*.cookie', 'secret', '*.secret', 'privateKey', '*.privateKey',
+  // #12 hardening: single sign-on secrets in config objects that might be logged
+  'clientSecret', '*.clientSecret', '*.*.clientSecret', 'bindPassword', '*.bindPassword', '*.*.bindPassword',
 ];
 
 /** Remove `user:password@` from any URL-like string (RTSP URLs carry credentials). */

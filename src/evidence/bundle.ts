@@ -7,7 +7,7 @@ import type { MediaTools } from '../media/ffmpeg';
 import { planClip, probeClip, writeClip, type ClipPlan, type SourceFile } from './clip';
 import {
   interval, manifestBytes, MANIFEST_FILE, MANIFEST_FORMAT, METHOD_TEXT, originalPath, PUBLIC_KEY_FILE, README_FILE, SIGNATURE_FILE,
-  type Artefact, type CameraEntry, type FileEntry, type Manifest, type ManifestSignature,
+  type Artefact, type CameraEntry, type FileEntry, type JourneyManifest, type Manifest, type ManifestSignature,
 } from './manifest';
 
 /** What the bundle builder needs of the site keyring. */
@@ -19,6 +19,11 @@ export interface BundleSigner {
 export interface BundleCamera {
   camera: { id: string; name: string; owner: string; district: string };
   sources: SourceFile[];
+  /** This clip's own range (a journey step); without it the bundle's fromMs/toMs. */
+  fromMs?: number;
+  toMs?: number;
+  /** Path of the clip in the bundle; without it originalPath(camera.id). */
+  original?: string;
 }
 
 export interface BundleInput {
@@ -36,6 +41,8 @@ export interface BundleInput {
   fromMs: number;
   toMs: number;
   cameras: BundleCamera[];
+  /** A cross-camera journey: listed in the manifest (and so signed). */
+  journey?: JourneyManifest;
 }
 
 export interface BuiltBundle {
@@ -88,6 +95,8 @@ function readme(m: Manifest, keyFingerprint: string): string {
     `  ${SIGNATURE_FILE}  Ed25519 signature (base64) of the exact bytes of ${MANIFEST_FILE} by the site key`,
     `  ${PUBLIC_KEY_FILE}  a convenience copy of that public key (fingerprint ${keyFingerprint}); do not trust it by itself`,
     ...m.cameras.map((c) => `  ${c.original}  camera ${c.cameraId}, ${c.actual.startIso} to ${c.actual.endIso}`),
+    ...(m.journey ? ['', `Journey in case ${m.journey.caseRef} from track ${m.journey.anchorTrackId} (each clip: the track's time span ± ${m.journey.padMs / 1000} s)`,
+      ...m.journey.steps.map((s) => `  ${s.index + 1}. camera ${s.cameraId}, ${s.track.startIso} to ${s.track.endIso}, ${s.original}${s.via ? `, confirmed by ${s.via.decidedBy}${s.via.reachable ? '' : ' (FLAGGED: not reachable in the time)'}` : ' (start)'}`)] : []),
     '',
     m.method,
     '',
@@ -128,12 +137,14 @@ async function build(tools: MediaTools, signer: BundleSigner, input: BundleInput
     onProgress(Math.min(0.95, (0.95 * doneBytes) / (3 * totalBytes)));
   };
 
-  for (const { camera, sources } of input.cameras) {
-    const plan = await planClip(tools, sources, input.fromMs, input.toMs);
-    const rel = originalPath(camera.id);
+  for (const [n, { camera, sources, ...own }] of input.cameras.entries()) {
+    const fromMs = own.fromMs ?? input.fromMs;
+    const toMs = own.toMs ?? input.toMs;
+    const plan = await planClip(tools, sources, fromMs, toMs);
+    const rel = own.original ?? originalPath(camera.id);
     const out = path.join(work, rel);
     await mkdir(path.dirname(out), { recursive: true });
-    const list = path.join(work, `.concat-${camera.id}.txt`);
+    const list = path.join(work, `.concat-${n}.txt`);
     const codec = plan.pieces[0]!.segment.codec;
     // ffmpeg copies while the sources are hashed: both read the same files, mostly from the page cache.
     const [hashed, written] = await Promise.allSettled([checkSources(plan, advance), writeClip(tools, plan, list, out, codec)]);
@@ -149,7 +160,7 @@ async function build(tools: MediaTools, signer: BundleSigner, input: BundleInput
     cameras.push({
       cameraId: camera.id, name: camera.name, owner: camera.owner, district: camera.district,
       original: rel,
-      requested: interval(input.fromMs, input.toMs),
+      requested: interval(fromMs, toMs),
       actual: interval(plan.actualStartMs, plan.actualEndMs),
       clipDurationMs: info.durationMs,
       cut: { start: 'keyframe', end: 'frame', reencoded: false, note: 'stream copy: starts at the last keyframe at or before the requested start' },
@@ -177,6 +188,7 @@ async function build(tools: MediaTools, signer: BundleSigner, input: BundleInput
     requested: interval(input.fromMs, input.toMs),
     method: METHOD_TEXT,
     cameras,
+    ...(input.journey ? { journey: input.journey } : {}),
     artefacts,
     files,
   };

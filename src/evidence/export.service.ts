@@ -18,11 +18,14 @@ import type { Store } from '../store/store';
 import { buildBundle, type BundleSigner } from './bundle';
 import { ExportRepository, type ExportRecord, type ExportStatus } from './export.repository';
 import { bundleTarFiles } from './files';
-import { MANIFEST_FILE } from './manifest';
+import { MANIFEST_FILE, originalPath, type JourneyManifest } from './manifest';
 import { tarSize, tarStream } from './tar';
 
 export const MAX_EXPORT_CAMERAS = 16;
 export const MAX_EXPORT_RANGE_MS = 24 * 3_600_000;
+/** Clips of one export with per-camera ranges (a journey); their span from first to last start is limited too. */
+export const MAX_EXPORT_CLIPS = 32;
+export const MAX_EXPORT_SPAN_MS = 7 * 24 * 3_600_000;
 
 export interface ExportServiceOptions {
   store: Store;
@@ -45,6 +48,32 @@ export interface CreateExportInput {
   toMs: number;
   purpose?: string;
   caseRef?: string;
+}
+
+/** One clip of an export with per-camera time ranges. */
+export interface ExportRange {
+  cameraId: string;
+  fromMs: number;
+  toMs: number;
+}
+
+export interface CreateRangesExportInput {
+  /** Each its own clip, in this order; a camera may appear more than once (clipPaths names them). */
+  ranges: ExportRange[];
+  purpose?: string;
+  caseRef?: string;
+  /** A cross-camera journey: listed in the signed manifest. */
+  journey?: JourneyManifest;
+}
+
+/** Bundle paths of the clips of `ranges`, in order: a camera's first clip is original.mp4, the next original-2.mp4, … */
+export function clipPaths(ranges: readonly { cameraId: string }[]): string[] {
+  const seen = new Map<string, number>();
+  return ranges.map((r) => {
+    const n = (seen.get(r.cameraId) ?? 0) + 1;
+    seen.set(r.cameraId, n);
+    return originalPath(r.cameraId, n);
+  });
 }
 
 export interface ExportView {
@@ -78,25 +107,55 @@ export class ExportService {
 
   constructor(private readonly o: ExportServiceOptions) {}
 
+  /** Privacy (src/privacy): refuses the original of a masked camera to users without privacy.unmask. */
+  private downloadGate?: (ctx: ActionContext, exportId: string, cameraIds: readonly string[]) => Promise<void>;
+
+  useDownloadGate(gate: (ctx: ActionContext, exportId: string, cameraIds: readonly string[]) => Promise<void>): this {
+    this.downloadGate = gate;
+    return this;
+  }
+
   get exportsDir(): string {
     return path.resolve(this.o.dataDir, 'exports');
   }
 
   async create(ctx: ActionContext, input: CreateExportInput): Promise<ExportView> {
+    return this.start(ctx, input, null);
+  }
+
+  /**
+   * An export whose clips each have their own camera and time range (a journey across cameras: a camera may
+   * come back later in it). Same checks, audit, bundle and download as create(); the envelope of the ranges
+   * is what the export record lists.
+   */
+  async createRanges(ctx: ActionContext, input: CreateRangesExportInput): Promise<ExportView> {
+    authorize(ctx, 'export.create');
+    const r = input.ranges;
+    if (r.length === 0 || r.length > MAX_EXPORT_CLIPS) throw new ValidationError(`ranges: give 1 to ${MAX_EXPORT_CLIPS} clips`);
+    const fromMs = Math.min(...r.map((x) => x.fromMs));
+    const toMs = Math.max(...r.map((x) => x.toMs));
+    return this.start(ctx, { cameraIds: [...new Set(r.map((x) => x.cameraId))], fromMs, toMs, purpose: input.purpose, caseRef: input.caseRef }, { ranges: r, journey: input.journey });
+  }
+
+  private async start(ctx: ActionContext, input: CreateExportInput, per: { ranges: ExportRange[]; journey?: JourneyManifest } | null): Promise<ExportView> {
     const scopes = authorize(ctx, 'export.create');
     const caseRef = this.caseRefOf(ctx, input);
     const purpose = input.purpose?.trim() || ctx.purpose?.trim() || '';
     const actx: ActionContext = { ...ctx, caseRef: caseRef || undefined, purpose: purpose || undefined };
-    const base = { action: 'export.create', targetType: 'export', cameraIds: input.cameraIds.slice(0, MAX_EXPORT_CAMERAS), details: { fromMs: input.fromMs, toMs: input.toMs } };
+    const rangeDetails = per ? { ranges: per.ranges, ...(per.journey ? { journey: { anchorTrackId: per.journey.anchorTrackId, steps: per.journey.steps.length } } : {}) } : {};
+    const base = { action: 'export.create', targetType: 'export', cameraIds: input.cameraIds.slice(0, MAX_EXPORT_CAMERAS), details: { fromMs: input.fromMs, toMs: input.toMs, ...rangeDetails } };
     if (!caseRef) await this.refuse(actx, base, 'case_ref_missing', new UserError('case_ref_required', 'An evidence export needs a case reference: send the X-Case-Ref header or caseRef in the body. The refused attempt has been audited.'));
     if (!purpose) await this.refuse(actx, base, 'purpose_missing', new UserError('purpose_required', 'An evidence export needs a purpose (purpose in the body). The refused attempt has been audited.'));
     const ids = [...new Set(input.cameraIds)];
     if (ids.length === 0 || ids.length > MAX_EXPORT_CAMERAS) throw new ValidationError(`cameraIds: give 1 to ${MAX_EXPORT_CAMERAS} cameras`);
-    if (!(input.fromMs < input.toMs)) throw new ValidationError(`toMs must be after fromMs (${iso(input.fromMs)} … ${iso(input.toMs)})`);
-    if (input.toMs - input.fromMs > MAX_EXPORT_RANGE_MS) throw new ValidationError(`The range is longer than ${MAX_EXPORT_RANGE_MS / 3_600_000} hours; export it in parts`);
+    const clips: ExportRange[] = per ? per.ranges : ids.map((cameraId) => ({ cameraId, fromMs: input.fromMs, toMs: input.toMs }));
+    for (const c of clips) {
+      if (!(c.fromMs < c.toMs)) throw new ValidationError(`toMs must be after fromMs (${iso(c.fromMs)} … ${iso(c.toMs)})`);
+      if (c.toMs - c.fromMs > MAX_EXPORT_RANGE_MS) throw new ValidationError(`The range is longer than ${MAX_EXPORT_RANGE_MS / 3_600_000} hours; export it in parts`);
+    }
+    if (per && input.toMs - input.fromMs > MAX_EXPORT_SPAN_MS) throw new ValidationError(`The clips span more than ${MAX_EXPORT_SPAN_MS / 86_400_000} days; export them in parts`);
 
-    const cameras: Camera[] = [];
-    const segments = new Map<string, Segment[]>();
+    const cameras = new Map<string, Camera>();
     for (const id of ids) {
       const cam = await new CameraRepository(this.o.store.db).get(id, scopes);
       if (!cam) await this.refuse(actx, base, 'camera_not_found', new NotFoundError('camera', id), { cameraId: id });
@@ -104,12 +163,15 @@ export class ExportService {
       if (!cam!.sharing.playbackAllowed || org?.policy.playbackAllowed === false) {
         await this.refuse(actx, base, 'playback_not_allowed', new UserError('playback_not_allowed', `The owner of camera ${id} (${cam!.owner}) does not allow playback of its recordings, so they cannot be exported`, { cameraId: id }, 403), { cameraId: id });
       }
-      const segs = await new SegmentRepository(this.o.store.db).inRange(id, input.fromMs, input.toMs);
+      cameras.set(id, cam!);
+    }
+    const segments: Segment[][] = [];
+    for (const c of clips) {
+      const segs = await new SegmentRepository(this.o.store.db).inRange(c.cameraId, c.fromMs, c.toMs);
       if (!segs.length) {
-        await this.refuse(actx, base, 'no_recordings', new UserError('no_recordings', `No recordings of camera ${id} between ${iso(input.fromMs)} and ${iso(input.toMs)}`, { cameraId: id, fromMs: input.fromMs, toMs: input.toMs }, 422), { cameraId: id }, 'failed');
+        await this.refuse(actx, base, 'no_recordings', new UserError('no_recordings', `No recordings of camera ${c.cameraId} between ${iso(c.fromMs)} and ${iso(c.toMs)}`, { cameraId: c.cameraId, fromMs: c.fromMs, toMs: c.toMs }, 422), { cameraId: c.cameraId }, 'failed');
       }
-      cameras.push(cam!);
-      segments.set(id, segs);
+      segments.push(segs);
     }
 
     const now = this.o.clock.now();
@@ -121,11 +183,13 @@ export class ExportService {
     };
     await this.o.store.transaction(async (tx) => {
       await new ExportRepository(tx).insert(rec);
-      await this.o.audit.record(tx, actx, { ...base, targetId: id, cameraIds: ids, details: { cameras: ids, fromMs: input.fromMs, toMs: input.toMs, from: iso(input.fromMs), to: iso(input.toMs), caseRef, purpose } });
+      await this.o.audit.record(tx, actx, { ...base, targetId: id, cameraIds: ids, details: { cameras: ids, fromMs: input.fromMs, toMs: input.toMs, from: iso(input.fromMs), to: iso(input.toMs), caseRef, purpose, ...rangeDetails } });
     });
     const job = { progress: 0, done: Promise.resolve() };
     this.jobs.set(id, job);
-    job.done = this.run(rec, actx, cameras, segments, job);
+    const paths = per ? clipPaths(clips) : null;
+    const planned = clips.map((c, i) => ({ camera: cameras.get(c.cameraId)!, segments: segments[i]!, ...(per ? { fromMs: c.fromMs, toMs: c.toMs, original: paths![i]! } : {}) }));
+    job.done = this.run(rec, actx, planned, per?.journey, job);
     return this.view(rec);
   }
 
@@ -136,6 +200,7 @@ export class ExportService {
   /** The bundle as one tar (`<id>/…`); the download is audited. */
   async download(ctx: ActionContext, id: string): Promise<{ filename: string; size: number; stream: Readable; manifestSha256: string }> {
     const rec = await this.visible(ctx, id);
+    await this.downloadGate?.(ctx, rec.id, rec.cameraIds);
     if (rec.status !== 'done' || !rec.manifestSha256) throw new UserError('export_not_ready', rec.status === 'failed' ? `Export ${id} failed: ${rec.error}` : `Export ${id} is still running`, { status: rec.status }, 409);
     const manifest = await readFile(path.join(rec.path, MANIFEST_FILE)).catch((err: NodeJS.ErrnoException) => {
       throw new OperationalError('bundle_missing', `The bundle of export ${id} is not on this node's disk (${err.code ?? err.message})`);
@@ -217,7 +282,7 @@ export class ExportService {
     };
   }
 
-  private async run(rec: ExportRecord, ctx: ActionContext, cameras: Camera[], segments: Map<string, Segment[]>, job: { progress: number }): Promise<void> {
+  private async run(rec: ExportRecord, ctx: ActionContext, clips: Array<{ camera: Camera; segments: Segment[]; fromMs?: number; toMs?: number; original?: string }>, journey: JourneyManifest | undefined, job: { progress: number }): Promise<void> {
     const release = await this.slot();
     const audit = (tx: Parameters<AuditAppender['record']>[0], outcome: 'ok' | 'failed', details: Record<string, unknown>) =>
       this.o.audit.record(tx, ctx, { action: 'export.complete', targetType: 'export', targetId: rec.id, cameraIds: rec.cameraIds, outcome, details });
@@ -230,10 +295,12 @@ export class ExportService {
         ffmpegVersion: this.ffmpegVersionLine(),
         exporter: p ? { userId: p.userId, username: p.username, displayName: p.displayName } : { userId: actor, username: actor, displayName: actor },
         caseRef: rec.caseRef, purpose: rec.purpose, fromMs: rec.fromMs, toMs: rec.toMs,
-        cameras: cameras.map((c) => ({
+        cameras: clips.map(({ camera: c, segments, ...own }) => ({
           camera: { id: c.id, name: c.name, owner: c.owner, district: c.location.district },
-          sources: segments.get(c.id)!.map((s) => ({ segment: s, file: resolveUnder(this.storageRoot(s.storage), s.path) })),
+          sources: segments.map((s) => ({ segment: s, file: resolveUnder(this.storageRoot(s.storage), s.path) })),
+          ...own,
         })),
+        ...(journey ? { journey } : {}),
       }, (x) => (job.progress = x));
       await this.o.store.transaction(async (tx) => {
         await new ExportRepository(tx).finish(rec.id, { status: 'done', manifestSha256: built.manifestSha256 });

@@ -70,6 +70,32 @@ export const artefactSchema = z.object({
 
 export const fileEntrySchema = z.object({ path: z.string(), sha256: sha256Hex, bytes: z.number().int().nonnegative() });
 
+/**
+ * A cross-camera journey exported as one bundle (src/search journeys): each step is an indexed track,
+ * the clip of its camera over its time span (± pad) is `original`, and `via` is the investigator's
+ * confirmed decision that led to it (null for the anchor track the journey starts from).
+ */
+export const journeyStepSchema = z.object({
+  index: z.number().int().nonnegative(),
+  trackId: z.string(),
+  cameraId: z.string(),
+  class: z.string(),
+  track: intervalSchema,
+  /** Path of the original clip (in `cameras`) that shows this step. */
+  original: z.string(),
+  via: z.object({
+    fromTrackId: z.string(), similarity: z.number().nullable(), plausibility: z.number().nullable(), reachable: z.boolean(),
+    decidedBy: z.string(), decidedAt: z.number().int(),
+  }).nullable(),
+});
+export const journeySchema = z.object({
+  caseRef: z.string(),
+  anchorTrackId: z.string(),
+  padMs: z.number().int().nonnegative(),
+  steps: z.array(journeyStepSchema),
+});
+export type JourneyManifest = z.infer<typeof journeySchema>;
+
 export const manifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   exportId: z.string(),
@@ -83,6 +109,8 @@ export const manifestSchema = z.object({
   requested: intervalSchema,
   method: z.string(),
   cameras: z.array(cameraEntrySchema),
+  /** Present when the bundle is a journey: per-camera time ranges, one per step (a camera may appear more than once). */
+  journey: journeySchema.optional(),
   artefacts: z.array(artefactSchema),
   /** Every file of the bundle except manifest.json and manifest.sig. */
   files: z.array(fileEntrySchema),
@@ -118,8 +146,8 @@ export function isSafeBundlePath(p: string): boolean {
   return p.length > 0 && p.length <= 240 && !p.startsWith('/') && !p.includes('\\') && p.split('/').every((s) => s !== '' && s !== '.' && s !== '..') && !/[\0-\x1f]/.test(p);
 }
 
-export function originalPath(cameraId: string): string {
-  return `cameras/${cameraId}/original.mp4`;
+export function originalPath(cameraId: string, n = 1): string {
+  return n === 1 ? `cameras/${cameraId}/original.mp4` : `cameras/${cameraId}/original-${n}.mp4`;
 }
 
 export const METHOD_TEXT =

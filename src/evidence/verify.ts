@@ -114,6 +114,9 @@ function checkConsistency(m: Manifest, problems: VerifyProblem[]): void {
       if (!o || o.kind !== 'original' || o.sha256 !== a.derivedFrom.sha256) problems.push({ kind: 'consistency', path: a.path, message: `derivedFrom names ${a.derivedFrom.path}, which is not an original of this bundle with that SHA-256` });
     }
   }
+  for (const s of m.journey?.steps ?? []) {
+    if (!m.cameras.some((c) => c.original === s.original && c.cameraId === s.cameraId)) problems.push({ kind: 'consistency', path: s.original, message: `journey step ${s.index + 1} (track ${s.trackId}) names a clip that is not an original of camera ${s.cameraId} in this bundle` });
+  }
   for (const c of m.cameras) {
     const o = artefacts.get(c.original);
     if (!o || o.kind !== 'original' || o.cameraId !== c.cameraId) problems.push({ kind: 'consistency', path: c.original, message: `camera ${c.cameraId}: its original is not an original artefact of this camera` });

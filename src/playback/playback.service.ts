@@ -1,12 +1,15 @@
+import { AccessPolicy } from '../access/policy';
 import { authorize } from '../auth/guard';
+import { can } from '../auth/permissions';
 import type { Camera } from '../cameras/camera.model';
 import { CameraRepository } from '../cameras/camera.repository';
 import type { ActionContext, AuditAppender } from '../core/context';
-import { NotFoundError, UserError, ValidationError } from '../core/errors';
+import { ForbiddenError, NotFoundError, UserError, ValidationError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Clock } from '../core/time';
 import { SegmentRepository, type Segment } from '../record/segment.repository';
 import type { Store } from '../store/store';
+import type { PrivacyGate } from '../privacy/mask.service';
 import { PlaybackRepository } from './playback.repository';
 import { buildVodPlaylist } from './playlist';
 import { segmentFile, type SegmentFile } from './segment-file';
@@ -41,6 +44,11 @@ export function segmentUri(id: number): string {
   return `/api/playback/segments/${id}`;
 }
 
+/** A segment with the camera's privacy masks burned in (transcoded on demand by src/privacy). */
+export function maskedSegmentUri(id: number, version: number): string {
+  return `/api/privacy/segments/${id}?v=${version}`;
+}
+
 /**
  * Playback of recordings: timelines, HLS VOD playlists and the segment files behind them.
  * Needs playback.view in scope (out of scope = 404) and the owner's sharing policy (403). ONE audit
@@ -53,7 +61,17 @@ export class PlaybackService {
     private readonly roots: Map<string, string>,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** The purpose-bound access policy (src/access); default: the default policy table. */
+    readonly access = new AccessPolicy({ store, audit, clock, log }),
   ) {}
+
+  /** Privacy masks (src/privacy): masked cameras get playlists of masked segments unless unmasked. */
+  private privacy?: PrivacyGate;
+
+  usePrivacy(gate: PrivacyGate): this {
+    this.privacy = gate;
+    return this;
+  }
 
   async timeline(ctx: ActionContext, cameraId: string, fromMs: number, toMs: number): Promise<Timeline> {
     checkWindow(fromMs, toMs, PLAYBACK_LIMITS.timelineMaxMs);
@@ -81,32 +99,48 @@ export class PlaybackService {
   }
 
   /** The HLS VOD playlist over [fromMs, toMs); audited once. */
-  async playlist(ctx: ActionContext, cameraId: string, fromMs: number, toMs: number): Promise<string> {
+  async playlist(ctx: ActionContext, cameraId: string, fromMs: number, toMs: number, unmask = false): Promise<string> {
     checkWindow(fromMs, toMs, PLAYBACK_LIMITS.playlistMaxMs);
     const camera = await this.camera(ctx, cameraId);
-    const details = { fromMs, toMs };
-    await enforceSharing(this.store, this.audit, ctx, camera, 'playback', 'playback.view', details);
+    const details: Record<string, unknown> = { fromMs, toMs };
+    let mask: Awaited<ReturnType<PrivacyGate['decide']>> | undefined;
+    try {
+      mask = await this.privacy?.decide(ctx, camera.id, unmask);
+    } catch (err) {
+      await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'playback.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], outcome: 'denied', details: { ...details, reason: 'unmask_not_allowed' } }));
+      throw err;
+    }
+    if (mask?.masked) details.privacy = 'masked';
+    if (mask?.unmasked) details.privacy = 'unmasked';
+    const actx = await this.access.require(ctx, 'playback', { action: 'playback.view', cameras: [camera], details });
+    await enforceSharing(this.store, this.audit, actx, camera, 'playback', 'playback.view', details);
     const repo = new PlaybackRepository(this.store.db);
     const segs = await repo.segmentTimes(camera.id, fromMs, toMs, PLAYBACK_LIMITS.maxSegments);
     if (segs.length === 0) {
       throw new UserError('no_recordings', `Camera '${camera.id}' has no recordings between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`, { cameraId: camera.id, fromMs, toMs }, 404);
     }
     const gaps = await repo.gaps(camera.id, fromMs, toMs);
-    const text = buildVodPlaylist(segs, { fromMs, gaps, uri: (s) => segmentUri(s.id) });
+    const text = buildVodPlaylist(segs, { fromMs, gaps, uri: (s) => (mask?.masked ? maskedSegmentUri(s.id, mask.version) : segmentUri(s.id)) });
     await this.store.transaction((tx) =>
-      this.audit.record(tx, ctx, { action: 'playback.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], details: { ...details, segments: segs.length } }),
+      this.audit.record(tx, actx, { action: 'playback.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], details: { ...details, segments: segs.length } }),
     );
     return text;
   }
 
   /** A segment's file, for the segment route (authorised per request, not audited: its playlist was). */
-  async segment(ctx: ActionContext, segmentId: number): Promise<{ segment: Segment; file: SegmentFile }> {
+  async segment(ctx: ActionContext, segmentId: number, o: { willMask?: boolean } = {}): Promise<{ segment: Segment; file: SegmentFile }> {
     const scopes = authorize(ctx, 'playback.view');
     const seg = await new SegmentRepository(this.store.db).byId(segmentId);
     if (!seg || seg.status === 'corrupt') throw new NotFoundError('segment', String(segmentId));
     const camera = await new CameraRepository(this.store.db).get(seg.cameraId, scopes);
     if (!camera) throw new NotFoundError('segment', String(segmentId)); // out of scope looks absent
     if (!sharingAllows(ctx.principal, camera, 'playback')) throw new SharingRefusedError('playback', camera);
+    if (this.privacy && !o.willMask) {
+      const d = await this.privacy.decide(ctx, camera.id, false);
+      if (d.masked && ctx.principal && !can(ctx.principal, 'privacy.unmask')) {
+        throw new ForbiddenError('privacy.unmask', `Camera '${camera.id}' has privacy masks and your role does not grant 'privacy.unmask': play the masked playlist (its segments are /api/privacy/segments/${segmentId})`);
+      }
+    }
     return { segment: seg, file: segmentFile(this.roots, seg, this.log) };
   }
 

@@ -10,6 +10,7 @@ import { runFfmpeg, spawnFfmpeg, type MediaTools } from '../media/ffmpeg';
 import type { CameraSources } from '../live/camera-source';
 import type { LiveHub } from '../live/live-hub';
 import type { Store } from '../store/store';
+import type { PrivacyGate } from '../privacy/mask.service';
 import type { PlaybackService } from './playback.service';
 import { enforceSharing } from './sharing';
 
@@ -41,20 +42,31 @@ export class SnapshotService {
     private readonly log: Logger,
   ) {}
 
+  /** Privacy masks (src/privacy): snapshots of a masked camera have the masks burned in. */
+  private privacy?: PrivacyGate;
+
+  usePrivacy(gate: PrivacyGate): this {
+    this.privacy = gate;
+    return this;
+  }
+
   async snapshot(ctx: ActionContext, cameraId: string, atMs?: number): Promise<Snapshot> {
-    return atMs === undefined ? this.current(ctx, cameraId) : this.recorded(ctx, cameraId, atMs);
+    const shot = atMs === undefined ? await this.current(ctx, cameraId) : await this.recorded(ctx, cameraId, atMs);
+    const d = await this.privacy?.decide(ctx, cameraId, false);
+    return d?.masked ? { ...shot, jpeg: await this.privacy!.maskJpeg(shot.jpeg, d) } : shot;
   }
 
   private async recorded(ctx: ActionContext, cameraId: string, atMs: number): Promise<Snapshot> {
     const camera = await this.playback.camera(ctx, cameraId);
-    await enforceSharing(this.store, this.audit, ctx, camera, 'playback', 'playback.snapshot', { atMs });
-    const { segment, file } = await this.playback.segmentAt(ctx, camera, atMs);
+    const actx = await this.playback.access.require(ctx, 'playback', { action: 'playback.snapshot', cameras: [camera], details: { atMs } });
+    await enforceSharing(this.store, this.audit, actx, camera, 'playback', 'playback.snapshot', { atMs });
+    const { segment, file } = await this.playback.segmentAt(actx, camera, atMs);
     const offset = Math.max(0, (atMs - segment.startMs) / 1000).toFixed(3);
     // Output seeking (decode from the segment start, discard until the time): input seeking in
     // MPEG-TS can land past the last keyframe and yield nothing; segments are short (≤ 60 s).
     const { stdout } = await runFfmpeg(this.tools, ['-i', file.path, '-ss', offset, ...JPEG_OUT], { timeoutMs: TIMEOUT_MS, maxStdoutBytes: MAX_JPEG });
     if (stdout.length === 0) throw new OperationalError('snapshot_failed', `No frame could be decoded from segment ${segment.id} at +${offset}s`);
-    await this.record(ctx, 'playback.snapshot', camera.id, { atMs, segment: segment.id });
+    await this.record(actx, 'playback.snapshot', camera.id, { atMs, segment: segment.id });
     return { jpeg: stdout, source: 'recording', atMs };
   }
 
@@ -62,7 +74,8 @@ export class SnapshotService {
     const scopes = authorize(ctx, 'live.view');
     const camera = await new CameraRepository(this.store.db).get(cameraId, scopes);
     if (!camera) throw new NotFoundError('camera', cameraId);
-    await enforceSharing(this.store, this.audit, ctx, camera, 'live', 'live.snapshot', {});
+    const actx = await this.playback.access.require(ctx, 'live', { action: 'live.snapshot', cameras: [camera] });
+    await enforceSharing(this.store, this.audit, actx, camera, 'live', 'live.snapshot', {});
     const live = this.hub.current(camera.id);
     let jpeg: Buffer;
     let source: Snapshot['source'];
@@ -75,7 +88,7 @@ export class SnapshotService {
       source = 'camera';
     }
     if (jpeg.length === 0) throw new OperationalError('snapshot_failed', `The camera '${camera.id}' gave no frame`);
-    await this.record(ctx, 'live.snapshot', camera.id, { source });
+    await this.record(actx, 'live.snapshot', camera.id, { source });
     return { jpeg, source, atMs: null };
   }
 

@@ -1,3 +1,4 @@
+import { AccessPolicy } from '../access/policy';
 import { authorize } from '../auth/guard';
 import { inScope } from '../auth/permissions';
 import type { CaseService } from '../cases/cases.service';
@@ -30,11 +31,15 @@ export interface PredictNextResult extends Interception {
  * the answer (as if they did not exist).
  */
 export class PredictService {
-  constructor(private readonly d: { store: Store; audit: AuditAppender; cases: CaseService; live: LivePredictor; clock: Clock }) {}
+  private readonly access: AccessPolicy;
+
+  constructor(private readonly d: { store: Store; audit: AuditAppender; cases: CaseService; live: LivePredictor; clock: Clock; access?: AccessPolicy }) {
+    this.access = d.access ?? new AccessPolicy({ store: d.store, audit: d.audit, cases: d.cases, clock: d.clock });
+  }
 
   async next(ctx: ActionContext, q: PredictNextRequest): Promise<PredictNextResult> {
     const scopes = authorize(ctx, 'search.run');
-    await this.d.cases.requireCase(ctx, 'predict.next');
+    ctx = await this.access.require(ctx, 'journeys', { action: 'predict.next' });
     const live = this.d.live;
     const m = live.model;
     const visible = (c: number) => {

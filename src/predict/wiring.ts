@@ -1,4 +1,5 @@
 import type { EventBus } from '../bus/bus';
+import type { AccessPolicy } from '../access/policy';
 import type { CaseService } from '../cases/cases.service';
 import type { AuditAppender } from '../core/context';
 import type { Logger } from '../core/logger';
@@ -27,11 +28,11 @@ export interface PredictRuntime {
 }
 
 /** The predict room assembled: the live movement model fed by plate.sighted, and its service. */
-export function createPredict(o: { store: Store; bus: EventBus; audit: AuditAppender; cases: CaseService; clock: Clock; log: Logger }): PredictRuntime {
+export function createPredict(o: { store: Store; bus: EventBus; audit: AuditAppender; cases: CaseService; clock: Clock; log: Logger; access?: AccessPolicy }): PredictRuntime {
   const log = o.log.child({ scope: 'predict' });
   const live = new LivePredictor({ bus: o.bus, log });
   return {
-    service: new PredictService({ store: o.store, audit: o.audit, cases: o.cases, live, clock: o.clock }),
+    service: new PredictService({ store: o.store, audit: o.audit, cases: o.cases, live, clock: o.clock, access: o.access }),
     live,
     async start() {
       await live.start();

@@ -167,6 +167,11 @@ export class GroundCalibration {
     return new GroundCalibration(h, Math.sign(ws[0]!), origin, { points: pairs.length, rmsErrorM: round(rms), maxErrorM: round(Math.max(...errors)), pointErrorsM: errors.map(round) });
   }
 
+  /** The fitted homography (row-major 3×3): normalised image point → metres east, north of `origin` (e.g. for single-view height estimates, src/search/height.ts). */
+  get matrix(): readonly number[] {
+    return this.h;
+  }
+
   /** Ground position (metres east, north of the calibration's centroid) of a normalised image point; null on or above the horizon. */
   toMetres(p: Pt): Pt | null {
     const w = this.h[6] * p[0] + this.h[7] * p[1] + this.h[8];

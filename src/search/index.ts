@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AccessPolicy } from '../access/policy';
 import { CaseService } from '../cases/cases.service';
 import type { Config } from '../config/schema';
 import type { AuditAppender } from '../core/context';
@@ -11,9 +12,12 @@ import { loadEmbedder, type Embedder } from '../reid/index';
 import type { Store } from '../store/store';
 import { bytesToVector } from '../reid/vector';
 import { AnnPartitions, type PartitionSource } from './ann/partitions';
+import { LiveCoverage } from './coverage';
+import { CoverageService } from './coverage.service';
 import { TrackIndexer } from './indexer';
+import { TrackPartitions } from './partitions';
 import { TrackIndexRepository } from './tracks.repository';
-import { JourneyService } from './journey.service';
+import { JourneyService, type JourneyExportPort } from './journey.service';
 import { SearchService } from './search.service';
 
 export { TrackIndexer } from './indexer';
@@ -37,12 +41,20 @@ export interface ForensicDeps {
   tools: MediaTools;
   /** Detector for uploaded pictures (the analytics pool). */
   detect?: (image: RgbImage) => Promise<Detection[] | null>;
+  /** Evidence export (journey bundles); a getter, as app.ts builds it after the forensic rooms. */
+  exports?: () => JourneyExportPort;
+  /** The purpose-bound access policy (src/access); default: the default table. */
+  access?: AccessPolicy;
 }
 
 export interface Forensic {
   cases: CaseService;
   search: SearchService;
   journeys: JourneyService;
+  /** Recorded footage the index has never seen (on-demand analysis). */
+  coverage: CoverageService;
+  /** PostgreSQL: monthly partitions of search_tracks (the scheduler keeps two months ahead). */
+  partitions: TrackPartitions;
   /** The ingest side: the analytics pipeline hands finished tracks to it. */
   indexer: TrackIndexer;
   /** Per-day ANN indexes of "find similar" over large filtered sets. */
@@ -63,17 +75,22 @@ export function createForensic(d: ForensicDeps): Forensic {
     throw err;
   }));
   const cases = new CaseService(d.store, d.audit, d.clock, log);
-  const indexer = new TrackIndexer({ store: d.store, tools: d.tools, log, embedder, cropRoot: path.join(d.config.dataDir, 'search-crops'), minHits: s.minHits });
+  const live = new LiveCoverage({ store: d.store, log, node: d.config.site.id, now: () => d.clock.now() });
+  live.start();
+  const partitions = new TrackPartitions(d.store, log);
+  const indexer = new TrackIndexer({ store: d.store, tools: d.tools, log, embedder, cropRoot: path.join(d.config.dataDir, 'search-crops'), minHits: s.minHits, coverage: live, partitions });
   const ann = new AnnPartitions({ source: annSource(d.store), log });
-  const search = new SearchService({ store: d.store, audit: d.audit, cases, tools: d.tools, embedder, detect: d.detect, readCrop: (rel, id) => indexer.readCrop(rel, id), exactCap: s.exactCap, ann });
-  const journeys = new JourneyService({ store: d.store, audit: d.audit, cases, clock: d.clock, walkingSpeedMs: s.walkingSpeedMs, drivingSpeedMs: s.drivingSpeedMs });
+  const search = new SearchService({ store: d.store, audit: d.audit, cases, tools: d.tools, embedder, detect: d.detect, readCrop: (rel, id) => indexer.readCrop(rel, id), exactCap: s.exactCap, ann, access: d.access });
+  const journeys = new JourneyService({ store: d.store, audit: d.audit, cases, clock: d.clock, walkingSpeedMs: s.walkingSpeedMs, drivingSpeedMs: s.drivingSpeedMs, exports: d.exports, access: d.access });
+  const coverage = new CoverageService({ store: d.store, audit: d.audit, cases, live });
   return {
-    cases, search, journeys, indexer, ann,
+    cases, search, journeys, coverage, partitions, indexer, ann,
     async buildAnnDay(day) {
       return ann.build((await embedder()).modelId, day);
     },
     async close() {
       await indexer.idle();
+      await live.stop();
       const e = await embedderP?.catch((err: unknown) => {
         log.warn({ err: errorMessage(err) }, 'the re-id model never loaded; nothing to close');
         return null;

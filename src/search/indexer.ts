@@ -11,7 +11,11 @@ import { vectorToBytes } from '../reid/vector';
 import type { Store } from '../store/store';
 import type { Track, TrackEvent } from '../track/types';
 import { attributesOf, CARRIED_ITEMS, CarriedObserver, carriedBits, motionOf } from './attributes';
+import type { LiveCoverage } from './coverage';
+import type { TrackPartitions } from './partitions';
 import { TrackIndexRepository } from './tracks.repository';
+import { RulesRepository } from '../rules/rules.repository';
+import { heightClassOf, HeightEstimator } from './height';
 
 const CAMERA_TTL_MS = 30_000;
 
@@ -37,6 +41,10 @@ export interface TrackIndexerOptions {
   maxPending?: number;
   /** Plate read for a vehicle track, when ANPR has one (src/plates). */
   plateOf?: (cameraId: string, track: Track) => string | null;
+  /** Records the spans live analytics analysed (the coverage report's "analysed"). */
+  coverage?: LiveCoverage;
+  /** PostgreSQL: the month partitions of search_tracks, made sure of before an insert. */
+  partitions?: TrackPartitions;
 }
 
 /**
@@ -53,16 +61,23 @@ export class TrackIndexer {
   readonly stats: TrackIndexerStats = { indexed: 0, dropped: 0, failed: 0, skipped: 0, pending: 0 };
   private readonly carried = new CarriedObserver();
   private readonly crops: SnapshotStore;
-  private readonly cameras = new Map<string, { owner: string; district: string; lat: number; lon: number; at: number } | null>();
+  private readonly cameras = new Map<string, { owner: string; district: string; lat: number; lon: number; height: HeightEstimator | null; at: number } | null>();
+  /** Size of the frames each camera's pipeline analyses (track boxes are in these pixels). */
+  private readonly frames = new Map<string, { width: number; height: number }>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly o: TrackIndexerOptions) {
     this.crops = new SnapshotStore(o.cropRoot, o.log);
   }
 
-  /** Per frame: the tracks after the tracker's update and the frame's detections (carried items are co-detections). */
-  observeFrame(cameraId: string, tracks: readonly Track[], detections: readonly Detection[]): void {
+  /**
+   * Per frame: the tracks after the tracker's update and the frame's detections (carried items are co-detections).
+   * A live frame (no jobId) also marks its camera as analysed now (analysis jobs keep their own progress).
+   */
+  observeFrame(cameraId: string, tracks: readonly Track[], detections: readonly Detection[], jobId?: string, frame?: { width: number; height: number }): void {
     this.carried.observe(cameraId, tracks, detections);
+    if (frame && frame.width > 0 && frame.height > 0) this.frames.set(cameraId, frame);
+    if (!jobId) this.o.coverage?.observe(cameraId);
   }
 
   /** A track ended: index it in the background. Returns at once; never throws. */
@@ -113,6 +128,9 @@ export class TrackIndexer {
     if (!cam) return null;
     const id = randomUUID();
     const attrs = attributesOf(track.label, crop, carried, this.o.plateOf?.(cameraId, track) ?? null);
+    // Height class: only with the camera's ground calibration and the analysed frame's size (docs/design/forensic-search.md).
+    const frame = this.frames.get(cameraId);
+    if (track.label === 'person' && cam.height && frame) attrs.heightClass = heightClassOf(cam.height.heightOfBox(track.best?.box ?? track.box, frame));
     const { direction, speed } = motionOf(track);
     let embedding: Uint8Array | null = null;
     let model: string | null = null;
@@ -123,6 +141,7 @@ export class TrackIndexer {
       model = e.modelId;
       cropPath = await this.crops.write(cameraId, id, track.firstMs, await encodeJpeg(this.o.tools, crop, { maxSide: 256, quality: 4 }));
     }
+    await this.o.partitions?.ensureFor([track.firstMs]);
     await new TrackIndexRepository(this.o.store.db).insert({
       id, camera_id: cameraId, owner: cam.owner, district: cam.district, lat: cam.lat, lon: cam.lon, started_at: track.firstMs, ended_at: track.lastMs,
       class: track.label, upper_colour: attrs.upperColour, lower_colour: attrs.lowerColour, carried: carriedBits(attrs.carried), height_class: attrs.heightClass,
@@ -137,11 +156,12 @@ export class TrackIndexer {
     return this.crops.read(rel, id);
   }
 
-  private async camera(cameraId: string): Promise<{ owner: string; district: string; lat: number; lon: number } | null> {
+  private async camera(cameraId: string): Promise<{ owner: string; district: string; lat: number; lon: number; height: HeightEstimator | null } | null> {
     const hit = this.cameras.get(cameraId);
     if (hit && Date.now() - hit.at < CAMERA_TTL_MS) return hit;
     const cam = await new CameraRepository(this.o.store.db).get(cameraId);
-    const v = cam ? { owner: cam.owner, district: cam.location.district, lat: cam.location.lat, lon: cam.location.lon, at: Date.now() } : null;
+    const points = cam ? (await new RulesRepository(this.o.store.db).settings(cameraId))?.settings.calibration?.points : undefined;
+    const v = cam ? { owner: cam.owner, district: cam.location.district, lat: cam.location.lat, lon: cam.location.lon, height: points ? HeightEstimator.fromCalibration(points) : null, at: Date.now() } : null;
     if (v) this.cameras.set(cameraId, v);
     return v;
   }

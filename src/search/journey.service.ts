@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { AccessPolicy } from '../access/policy';
 import { authorize } from '../auth/guard';
 import { JourneyStepRepository, type JourneyStep } from '../cases/cases.repository';
 import type { CaseService } from '../cases/cases.service';
 import type { ActionContext, AuditAppender } from '../core/context';
-import { NotFoundError, UserError } from '../core/errors';
+import { NotFoundError, OperationalError, UserError } from '../core/errors';
+import type { CreateRangesExportInput } from '../evidence/export.service';
 import type { Clock } from '../core/time';
 import { bytesToVector, dot } from '../reid/vector';
 import type { Store } from '../store/store';
 import type { IndexedTrack } from './model';
+import { journeyChain, journeyClips } from './journey-export';
 import { boxAround, haversineM, plausibility } from './plausibility';
 import { TrackIndexRepository } from './tracks.repository';
 
@@ -22,6 +25,11 @@ export interface JourneyProposal extends IndexedTrack {
   requiredSpeedMs: number | null;
 }
 
+/** What a journey export needs of src/evidence (ExportService.createRanges). */
+export interface JourneyExportPort {
+  createRanges(ctx: ActionContext, input: CreateRangesExportInput): Promise<{ id: string; status: string }>;
+}
+
 /** Candidates compared per proposal: keeps a proposal well under a second on a busy street (docs/design/forensic-search.md). */
 const CANDIDATE_CAP = 5_000;
 
@@ -31,11 +39,15 @@ const CANDIDATE_CAP = 5_000;
  * investigator's confirm/reject decisions, stored in the case. Case-bound and audited like search.
  */
 export class JourneyService {
-  constructor(private readonly d: { store: Store; audit: AuditAppender; cases: CaseService; clock: Clock; walkingSpeedMs: number; drivingSpeedMs: number }) {}
+  private readonly access: AccessPolicy;
+
+  constructor(private readonly d: { store: Store; audit: AuditAppender; cases: CaseService; clock: Clock; walkingSpeedMs: number; drivingSpeedMs: number; exports?: () => JourneyExportPort; access?: AccessPolicy }) {
+    this.access = d.access ?? new AccessPolicy({ store: d.store, audit: d.audit, cases: d.cases, clock: d.clock });
+  }
 
   async propose(ctx: ActionContext, q: { trackId: string; horizonMs: number; limit: number }): Promise<{ from: IndexedTrack; items: JourneyProposal[]; candidates: number }> {
     const scopes = authorize(ctx, 'search.run');
-    await this.d.cases.requireCase(ctx, 'journey.propose');
+    ctx = await this.access.require(ctx, 'journeys', { action: 'journey.propose' });
     const repo = new TrackIndexRepository(this.d.store.db);
     const from = await repo.get(q.trackId, scopes);
     if (!from) throw new NotFoundError('indexed track', q.trackId);
@@ -95,6 +107,32 @@ export class JourneyService {
       });
     });
     return step;
+  }
+
+  /**
+   * The confirmed journey from `anchorTrackId` as ONE evidence bundle: per track the original recording of
+   * its camera over its time span ± pad (stream copy, hashed, as every export), the journey (steps, cameras,
+   * times, decisions, the case) listed in the signed manifest. Progress and download: /api/exports/{id}.
+   */
+  async exportJourney(ctx: ActionContext, q: { anchorTrackId: string; padMs: number }): Promise<{ exportId: string; status: string; steps: number; clips: number }> {
+    const scopes = authorize(ctx, 'search.run');
+    const c = await this.d.cases.requireCase(ctx, 'journey.export');
+    const exports = this.d.exports?.();
+    if (!exports) throw new OperationalError('export_unavailable', 'Evidence export is not available on this node; export the journey from an api node');
+    const { trackIds, via } = journeyChain(q.anchorTrackId, await new JourneyStepRepository(this.d.store.db).list(c.ref));
+    if (trackIds.length < 2) {
+      throw new UserError('journey_empty', `No confirmed step starts from track '${q.anchorTrackId}' in case '${c.ref}': confirm at least one step (POST /api/search/journeys/steps) before exporting the journey`, { anchorTrackId: q.anchorTrackId }, 422);
+    }
+    const tracks = await new TrackIndexRepository(this.d.store.db).byIds(trackIds, scopes);
+    const missing = trackIds.find((id) => !tracks.some((t) => t.id === id));
+    if (missing) throw new NotFoundError('indexed track', missing);
+    const { ranges, journey } = journeyClips(c.ref, q.anchorTrackId, tracks, via, q.padMs);
+    const view = await exports.createRanges({ ...ctx, caseRef: c.ref, purpose: ctx.purpose?.trim() || c.purpose }, { ranges, journey });
+    await this.d.store.transaction((tx) => this.d.audit.record(tx, { ...ctx, caseRef: c.ref }, {
+      action: 'journey.export', targetType: 'case', targetId: c.ref, cameraIds: [...new Set(ranges.map((r) => r.cameraId))],
+      details: { anchorTrackId: q.anchorTrackId, exportId: view.id, steps: journey.steps.length, clips: ranges.length, padMs: q.padMs, unreachable: journey.steps.filter((s) => s.via && !s.via.reachable).length },
+    }));
+    return { exportId: view.id, status: view.status, steps: journey.steps.length, clips: ranges.length };
   }
 
   /** The decided steps of the case in X-Case-Ref, oldest first. */

@@ -1,3 +1,4 @@
+import { AccessPolicy } from '../access/policy';
 import { authorize } from '../auth/guard';
 import type { Scope } from '../auth/permissions';
 import type { CaseService } from '../cases/cases.service';
@@ -27,6 +28,8 @@ export interface SearchServiceDeps {
   exactCap?: number;
   /** Per-day ANN indexes (absent: always exact, capped at exactCap newest). */
   ann?: AnnPartitions;
+  /** The purpose-bound access policy (src/access); default: the default table over `cases`. */
+  access?: AccessPolicy;
 }
 
 /** A filter as the audit trail shows it: what was asked, without the uploaded picture. */
@@ -39,11 +42,15 @@ const describe = (f: TrackFilter) => Object.fromEntries(Object.entries(f).filter
  * results it gave. Results are limited to the caller's scope.
  */
 export class SearchService {
-  constructor(private readonly d: SearchServiceDeps) {}
+  private readonly access: AccessPolicy;
+
+  constructor(private readonly d: SearchServiceDeps) {
+    this.access = d.access ?? new AccessPolicy({ store: d.store, audit: d.audit, cases: d.cases });
+  }
 
   async searchTracks(ctx: ActionContext, q: { filter: TrackFilter; limit: number; cursor?: string }): Promise<{ items: IndexedTrack[]; nextCursor: string | null }> {
     const scopes = authorize(ctx, 'search.run');
-    await this.d.cases.requireCase(ctx, 'search.tracks');
+    ctx = await this.access.require(ctx, 'personSearch', { action: 'search.tracks' });
     const page = await new TrackIndexRepository(this.d.store.db).search(q.filter, scopes, q.limit, q.cursor);
     await this.audited(ctx, 'search.tracks', { filter: describe(q.filter), cursor: q.cursor ?? null, results: page.items.length }, page.items);
     return page;
@@ -51,7 +58,7 @@ export class SearchService {
 
   async getTrack(ctx: ActionContext, id: string): Promise<IndexedTrack> {
     const scopes = authorize(ctx, 'search.run');
-    await this.d.cases.requireCase(ctx, 'search.track_view');
+    ctx = await this.access.require(ctx, 'personSearch', { action: 'search.track_view' });
     const t = await new TrackIndexRepository(this.d.store.db).get(id, scopes);
     if (!t) throw new NotFoundError('indexed track', id);
     const { embedding: _e, cropPath: _c, ...track } = t;
@@ -62,7 +69,7 @@ export class SearchService {
   /** The best crop of a result (results were audited when found, so crops are not audited one by one). */
   async crop(ctx: ActionContext, id: string): Promise<Buffer> {
     const scopes = authorize(ctx, 'search.run');
-    await this.d.cases.requireCase(ctx, 'search.crop');
+    ctx = await this.access.require(ctx, 'personSearch', { action: 'search.crop' });
     const t = await new TrackIndexRepository(this.d.store.db).get(id, scopes);
     if (!t?.cropPath) throw new NotFoundError('crop of indexed track', id);
     return this.d.readCrop(t.cropPath, id);
@@ -70,7 +77,7 @@ export class SearchService {
 
   async similar(ctx: ActionContext, q: SimilarQuery): Promise<{ items: (IndexedTrack & { similarity: number })[]; model: string; candidates: number; method: 'exact' | 'ann' }> {
     const scopes = authorize(ctx, 'search.run');
-    await this.d.cases.requireCase(ctx, 'search.similar');
+    ctx = await this.access.require(ctx, 'personSearch', { action: 'search.similar' });
     const repo = new TrackIndexRepository(this.d.store.db);
     let query: Float32Array;
     let model: string;

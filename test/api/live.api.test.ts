@@ -20,7 +20,9 @@ describe('live view over WebSocket', () => {
   const tok: Record<string, string> = {};
 
   const open = (cameraId: string, who: string, query = '', headers: Record<string, string> = {}): Session => {
-    const ws = new WebSocket(`${srv.url.replace('http', 'ws')}/api/cameras/${cameraId}/live/ws${query}`, { headers: { authorization: `Bearer ${tok[who]}`, ...headers } });
+    // The access policy (src/access) asks live view for a purpose: sessions state one unless the test gives its own.
+    const q = query.includes('purpose=') || headers['x-purpose'] ? query : `${query}${query ? '&' : '?'}purpose=live%20test`;
+    const ws = new WebSocket(`${srv.url.replace('http', 'ws')}/api/cameras/${cameraId}/live/ws${q}`, { headers: { authorization: `Bearer ${tok[who]}`, ...headers } });
     const s: Session = { texts: [], binaries: [], order: [], ws, closed: new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))) };
     ws.on('message', (data, isBinary) => {
       if (isBinary) s.binaries.push(data as Buffer);

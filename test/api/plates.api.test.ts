@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { SYSTEM } from '../../src/core/context';
 import { ENGINES } from '../support/engines';
 import { startTestServer, type TestServer } from '../support/server';
 
@@ -41,6 +42,8 @@ for (const engine of ENGINES) {
       await srv.createUser('op', 'Lantau-Pass-123456', [{ role: 'operator' }]);
       await srv.createUser('sup', 'Peak-Tram-Pass-12345', [{ role: 'supervisor' }]);
       for (const u of ['inv', 'estate-inv', 'op', 'sup']) tok[u] = await srv.token(u);
+      // Plate search runs in an open case the investigators are authorised for (the access policy, src/access).
+      await srv.running.sv.forensic.cases.create(SYSTEM, { ref: why['x-case-ref'], purpose: 'Hit and run on Lockhart Road', authorisedUsers: ['inv', 'estate-inv', 'op'], expiresAt: Date.now() + 86_400_000 });
       const s = srv.running.sv.plates.sightings;
       ids.p1 = (await s.record({ cameraId: 'p-1', plate: 'AB1234', grammar: 'hk', seenAt: T0, confidence: 0.97, vehicleClass: 'car', plateCropJpeg: JPEG })).sighting.id;
       ids.h1 = (await s.record({ cameraId: 'h-1', plate: 'AB1234', grammar: 'hk', seenAt: T0 + 60_000, confidence: 0.91, vehicleClass: 'car' })).sighting.id;

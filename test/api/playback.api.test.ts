@@ -20,7 +20,8 @@ for (const engine of ENGINES) {
     let housing: WrittenSegment[];
 
     const get = async (p: string, who: string, headers: Record<string, string> = {}) => {
-      const res = await fetch(`${srv.url}${p}`, { headers: { authorization: `Bearer ${tok[who]}`, ...headers } });
+      // The access policy (src/access) asks playback for a purpose: requests state one unless the test gives its own.
+      const res = await fetch(`${srv.url}${p}`, { headers: { authorization: `Bearer ${tok[who]}`, 'x-purpose': 'playback test', ...headers } });
       const body = Buffer.from(await res.arrayBuffer());
       const json = res.headers.get('content-type')?.includes('json') ? JSON.parse(body.toString()) : undefined;
       return { status: res.status, headers: res.headers, body, text: body.toString('utf8'), json };

@@ -150,5 +150,21 @@ for (const engine of ENGINES) {
       assert.deepEqual(steps.json.items.map((x: { decision: string; caseRef: string }) => [x.decision, x.caseRef]), [['confirmed', CASE]]);
       assert.equal((await api('GET', '/api/search/journeys/steps', ivy)).status, 400);
     });
+
+    test('journey export and analysis coverage over HTTP: case-bound; a journey with no recordings is refused, saying so', async () => {
+      const CASE = 'HKP-2026-500';
+      const body = { anchorTrackId: ids['cam-a#1'] };
+      assert.equal((await api('POST', '/api/search/journeys/export', ivy, body)).json.error.code, 'case_required');
+      const ex = await api('POST', '/api/search/journeys/export', ivy, body, CASE);
+      assert.equal(ex.status, 422, ex.text);
+      assert.equal(ex.json.error.code, 'no_recordings');
+      assert.equal((await api('POST', '/api/search/journeys/export', ivy, { anchorTrackId: ids['cam-b#3'] }, CASE)).json.error.code, 'journey_empty');
+      const q = `cameraIds=cam-a,cam-b&fromMs=${T0 - MIN}&toMs=${T0 + 10 * MIN}`;
+      assert.equal((await api('GET', `/api/search/coverage?${q}`, ivy)).status, 400);
+      const cov = await api('GET', `/api/search/coverage?${q}`, ivy, undefined, CASE);
+      assert.equal(cov.status, 200, cov.text);
+      assert.deepEqual(cov.json.cameras.map((c: { cameraId: string; recordedMs: number; unanalysed: unknown[] }) => [c.cameraId, c.recordedMs, c.unanalysed.length]), [['cam-a', 0, 0], ['cam-b', 0, 0]]);
+      assert.equal((await api('GET', `/api/search/coverage?cameraIds=cam-a&fromMs=0&toMs=${30 * DAY}`, ivy, undefined, CASE)).status, 400);
+    });
   });
 }

@@ -24,7 +24,7 @@ before(async () => {
 });
 after(() => srv.close());
 
-const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/openapi.json', 'GET /healthz', 'GET /']);
+const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/auth/methods', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback', 'GET /api/openapi.json', 'GET /healthz', 'GET /']);
 
 function concrete(url: string): string {
   return url.replace(/:([A-Za-z]+)/g, 'x1').replace(/\*$/, 'x');

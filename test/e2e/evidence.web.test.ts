@@ -42,7 +42,7 @@ after(async () => {
 });
 
 async function openDialog(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB', acceptDownloads: true });
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 }, locale: 'en-GB', acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (err) => console.error('[browser error]', err.message));

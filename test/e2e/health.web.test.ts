@@ -44,7 +44,7 @@ after(async () => {
 });
 
 test('the Health page lists cameras with state and tamper flags, filters by tile, and resets a reference view', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' })).newPage();
+  const page = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 900 }, locale: 'en-GB' })).newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (err) => console.error('[browser error]', err.message));
   await page.goto(`${server.url}/`);

@@ -73,7 +73,7 @@ after(async () => {
 });
 
 async function login(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
+  const page = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (err) => console.error('[browser error]', err.message));
   await page.goto(`${server.url}/`);

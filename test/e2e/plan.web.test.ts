@@ -37,7 +37,7 @@ after(async () => {
 const siteIds = `[...document.querySelectorAll('[data-testid="plan-site"]')].map((r) => r.getAttribute('data-id'))`;
 
 test('the planner loads layers, runs, shows sites on the map and table, and a forbidden site is gone after the rerun', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
+  const page = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (err) => console.error('[browser error]', err.message));
   await page.goto(`${server.url}/`);

@@ -62,7 +62,7 @@ after(async () => {
 });
 
 async function login(): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
+  const page = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
   page.setDefaultTimeout(30_000);
   page.on('pageerror', (err) => console.error('[browser error]', err.message));
   await page.goto(`${server.url}/`);
@@ -165,7 +165,7 @@ test('hotlists: create a list, add an entry, and a CSV with a bad row reports th
 });
 
 test('an administrator manages hotlists but sees neither the sightings feed nor plate search', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
+  const page = await (await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 }, locale: 'en-GB' })).newPage();
   page.setDefaultTimeout(30_000);
   await page.goto(`${server.url}/`);
   await page.fill('input[name="username"]', server.admin.username);

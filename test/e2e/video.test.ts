@@ -51,7 +51,7 @@ after(async () => {
 });
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-GB' });
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 }, locale: 'en-GB' });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   page.on('pageerror', (err) => console.error('[browser error]', err.message));
@@ -81,6 +81,9 @@ test('live: the camera detail links to Live, and the <video> plays the file-sour
   await page.click('[data-testid="camera-row"][data-id="e2e-live"]');
   const t0 = Date.now();
   await page.click('[data-testid="open-live"]');
+  // The access policy (src/access) asks live view for a purpose.
+  await page.fill('[data-testid="purpose"]', 'End-to-end check');
+  await page.press('[data-testid="purpose"]', 'Enter');
   await page.waitForSelector('[data-testid="live-tile"][data-camera="e2e-live"][data-state="playing"]');
   console.error(`[e2e] live: playing ${Date.now() - t0} ms after opening the page (stream started cold)`);
   await advances(page, '[data-testid="live-video"]', 1.0, 5_000);
@@ -100,6 +103,9 @@ test('playback: the timeline shows recorded ranges and the gap, hls.js plays in 
   const from = T0 - 30_000;
   const to = T0 + 60_000;
   await page.goto(`${server.url}/#/playback?cams=e2e-rec,e2e-rec2&from=${from}&to=${to}`);
+  // The access policy (src/access) asks playback for a purpose.
+  await page.fill('[data-testid="purpose"]', 'End-to-end check');
+  await page.press('[data-testid="purpose"]', 'Enter');
   const rec = '[data-testid="playback-tile"][data-camera="e2e-rec"]';
   const rec2 = '[data-testid="playback-tile"][data-camera="e2e-rec2"]';
   await page.waitForFunction(`document.querySelector('${rec} [data-testid="timeline"]')?.getAttribute('data-gaps') === '1'`);

@@ -37,12 +37,15 @@ export function registerPlaybackRoutes(app: ZApp, deps: { playback: PlaybackServ
       tags: ['playback'],
       summary: 'HLS VOD playlist of the recordings in a window (at most 24 h); audited once with X-Purpose',
       params: cameraParams,
-      querystring: windowQuery.extend({ purpose: z.string().max(500).optional().describe('Why you watch, when X-Purpose cannot be sent (players that fetch the playlist themselves)') }),
+      querystring: windowQuery.extend({
+        purpose: z.string().max(500).optional().describe('Why you watch, when X-Purpose cannot be sent (players that fetch the playlist themselves)'),
+        unmask: z.enum(['0', '1']).default('0').describe('1 = lift the camera\'s privacy masks (needs privacy.unmask; audited as unmasked)'),
+      }),
       response: { 200: z.string().describe('application/vnd.apple.mpegurl'), ...commonErrors },
     },
   }, async (req, reply) => {
     const ctx = { ...req.actx, purpose: req.actx.purpose ?? (req.query.purpose?.trim() || undefined) };
-    const text = await deps.playback.playlist(ctx, req.params.id, req.query.from, req.query.to);
+    const text = await deps.playback.playlist(ctx, req.params.id, req.query.from, req.query.to, req.query.unmask === '1');
     return reply.header('content-type', 'application/vnd.apple.mpegurl').header('cache-control', 'no-store').send(text);
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coverageQuerySchema, coverageSchema, type CoverageService } from '../../search/coverage.service';
 import type { JourneyService } from '../../search/journey.service';
 import { indexedTrackSchema, similarResultSchema, similarSchema, trackPageSchema, trackSearchSchema } from '../../search/model';
 import type { SearchService } from '../../search/search.service';
@@ -22,7 +23,7 @@ const stepSchema = z.object({
 });
 
 /** Forensic search over the track index, find similar, and journey proposals/decisions (all case-bound). */
-export function registerSearchRoutes(app: ZApp, deps: { search: SearchService; journeys: JourneyService }): void {
+export function registerSearchRoutes(app: ZApp, deps: { search: SearchService; journeys: JourneyService; coverage: CoverageService }): void {
   app.post('/api/search/tracks', {
     config: { permission: 'search.run' },
     schema: { tags: ['search'], summary: `Search indexed tracks by description: time range, cameras, map area, class, colours, carried items, direction, plate; newest first.${caseNote}`, body: trackSearchSchema, response: { 200: trackPageSchema, ...commonErrors } },
@@ -66,6 +67,28 @@ export function registerSearchRoutes(app: ZApp, deps: { search: SearchService; j
       response: { 201: stepSchema, 422: errorBodySchema, ...commonErrors },
     },
   }, async (req, reply) => reply.status(201).send(await deps.journeys.decide(req.actx, req.body)));
+
+  app.post('/api/search/journeys/export', {
+    config: { permission: 'search.run' },
+    schema: {
+      tags: ['search'],
+      summary: `Export the confirmed journey from a track as ONE signed evidence bundle: per step the original recording of its camera over the track's time ± padMs (stream copy), the journey listed in the manifest. Needs export.create too; progress and download: GET /api/exports/{exportId} and /download.${caseNote}`,
+      body: z.object({
+        anchorTrackId: z.string().min(1).max(64).describe('The track the journey starts from; every track reached from it over confirmed steps is a step'),
+        padMs: z.number().int().min(0).max(300_000).default(5_000).describe('Footage before and after each track'),
+      }),
+      response: { 202: z.object({ exportId: z.string(), status: z.string(), steps: z.number().describe('Tracks in the journey'), clips: z.number().describe('Clips in the bundle (overlapping clips of one camera are joined)') }), 422: errorBodySchema, ...commonErrors },
+    },
+  }, async (req, reply) => reply.status(202).send(await deps.journeys.exportJourney(req.actx, req.body)));
+
+  app.get('/api/search/coverage', {
+    config: { permission: 'search.run' },
+    schema: {
+      tags: ['search'],
+      summary: `Per camera, the recorded footage in the period that was never analysed (so not searchable): offer an analysis job (POST /api/analysis/jobs) over it. Analysed = live analytics spans and analysis jobs (done: whole range; others: as far as they got).${caseNote}`,
+      querystring: coverageQuerySchema, response: { 200: coverageSchema, ...commonErrors },
+    },
+  }, async (req) => deps.coverage.coverage(req.actx, req.query));
 
   app.get('/api/search/journeys/steps', {
     config: { permission: 'search.run' },

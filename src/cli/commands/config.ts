@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../../config/load';
 import { configSchema } from '../../config/schema';
+import { redactConfigSecrets } from '../../config/security.schema';
 import { printJsonLine, printLine, warn } from '../output';
 
 export function registerConfigCommands(program: Command): void {
@@ -13,7 +14,7 @@ export function registerConfigCommands(program: Command): void {
     .option('--json', 'print the effective config as one JSON line')
     .action((opts: { config?: string; json?: boolean }) => {
       const config = loadConfig({ file: opts.config });
-      const safe = { ...config, store: { ...config.store, postgresUrl: config.store.postgresUrl?.replace(/\/\/([^@/]*)@/, '//***@') } };
+      const safe = { ...redactConfigSecrets(config), store: { ...config.store, postgresUrl: config.store.postgresUrl?.replace(/\/\/([^@/]*)@/, '//***@') } };
       if (opts.json) printJsonLine({ valid: true, config: safe });
       else {
         warn('configuration is valid');

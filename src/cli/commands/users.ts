@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { generatePassword } from '../../auth/passwords';
-import { ROLES, type Grant, type Role } from '../../auth/permissions';
+import { PERMISSIONS, ROLES, type Grant, type Permission, type Role } from '../../auth/permissions';
 import { UserError } from '../../core/errors';
 import { isoUtc } from '../../core/time';
 import { LOCAL_CLI, withLocalStore } from '../local';
@@ -68,6 +68,28 @@ export function registerUserCommands(program: Command): void {
       }
     });
 
+  const byName = async (sv: Parameters<Parameters<typeof withLocalStore>[1]>[0], username: string) => {
+    const u = (await sv.users.list(LOCAL_CLI)).find((x) => x.username === username);
+    if (!u) throw new UserError('user_not_found', `No user named '${username}' (see: smartview users list)`);
+    return u;
+  };
+  users
+    .command('unlock <username>')
+    .description('Unlock an account locked after failed sign-ins (#12; audited)')
+    .option('-c, --config <file>', 'YAML config file (or SMARTVIEW_CONFIG)')
+    .action(async (username: string, opts: { config?: string }) => {
+      await withLocalStore(opts, async (sv) => sv.auth.unlock(LOCAL_CLI, (await byName(sv, username)).id));
+      printLine(`${username} unlocked`);
+    });
+  users
+    .command('totp-reset <username>')
+    .description('Remove a user\'s TOTP second factor (lost phone); they set it up again on their Account page (audited)')
+    .option('-c, --config <file>', 'YAML config file (or SMARTVIEW_CONFIG)')
+    .action(async (username: string, opts: { config?: string }) => {
+      await withLocalStore(opts, async (sv) => sv.totp.reset(LOCAL_CLI, (await byName(sv, username)).id));
+      printLine(`second factor of ${username} removed`);
+    });
+
   const tokens = program.command('tokens').description('API tokens for machines and the CLI (administrative: local store)');
   tokens
     .command('create')
@@ -75,14 +97,20 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--user <username>', 'the user the token acts as')
     .option('--name <name>', 'what the token is for', 'cli')
     .option('--ttl-days <days>', 'expire after this many days')
+    .option('--permissions <list>', 'limit the token to these permissions (comma-separated; each must be held by the user)')
+    .option('--orgs <ids>', 'limit the token to cameras of these organisations (comma-separated)')
+    .option('--districts <names>', 'limit the token to cameras in these districts (comma-separated)')
     .option('-c, --config <file>', 'YAML config file (or SMARTVIEW_CONFIG)')
     .option('--json', 'print the result as one JSON line')
-    .action(async (opts: { user: string; name: string; ttlDays?: string; config?: string; json?: boolean }) => {
+    .action(async (opts: { user: string; name: string; ttlDays?: string; permissions?: string; orgs?: string; districts?: string; config?: string; json?: boolean }) => {
       const ttl = opts.ttlDays ? Number(opts.ttlDays) * 86_400_000 : null;
       const t = await withLocalStore({ ...opts, quiet: opts.json }, async (sv) => {
         const u = (await sv.users.list(LOCAL_CLI)).find((x) => x.username === opts.user);
         if (!u) throw new UserError('user_not_found', `No user named '${opts.user}' (see: smartview users list)`);
-        return sv.auth.createToken(LOCAL_CLI, { name: opts.name, userId: u.id, ttlMs: ttl });
+        const permissions = list(opts.permissions);
+        const unknown = (permissions ?? []).filter((p) => !(PERMISSIONS as readonly string[]).includes(p));
+        if (unknown.length) throw new UserError('permission_unknown', `Unknown permission(s): ${unknown.join(', ')}`);
+        return sv.auth.createToken(LOCAL_CLI, { name: opts.name, userId: u.id, ttlMs: ttl, permissions: permissions as Permission[] | null, organisations: list(opts.orgs), districts: list(opts.districts) });
       });
       if (opts.json) printJsonLine(t);
       else {

@@ -188,6 +188,19 @@ export function convertToOnnx(c: ConvertInput): Uint8Array {
         out.push({ op: 'Resize', inputs: [ins[0]!, '', '', ints('sizes', [nn!, ch!, h!, w!])], outputs: [n.name], attrs: { mode: 'linear', coordinate_transformation_mode: mode } });
         break;
       }
+      case 'MaxPool': {
+        // (added for BlazeFace, src/privacy/faces.ts) NHWC ksize/strides; SAME/VALID padding as for Conv.
+        const k = listInts(n, 'ksize');
+        const a = convAttrs(n, inShape, k[1] ?? 1, k[2] ?? 1, 1);
+        out.push({ op: 'MaxPool', inputs: [ins[0]!], outputs: [n.name], attrs: { kernel_shape: a.kernel_shape!, strides: a.strides!, pads: a.pads! } });
+        break;
+      }
+      case 'Pad': {
+        // (added for BlazeFace) constant zero padding; TF paddings [[N],[H],[W],[C]] → ONNX pads in NCHW: all begins, then all ends.
+        const p = Array.from(constOf(ins[1]!).data, Number);
+        out.push({ op: 'Pad', inputs: [ins[0]!, ints('pads', [p[0]!, p[6]!, p[2]!, p[4]!, p[1]!, p[7]!, p[3]!, p[5]!])], outputs: [n.name], attrs: { mode: 'constant' } });
+        break;
+      }
       default:
         throw new OperationalError('model_convert_failed', `TF.js graph: op ${n.op} (${n.name}) is not supported by the ONNX converter`);
     }

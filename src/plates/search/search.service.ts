@@ -1,7 +1,8 @@
 import { encodeCursor } from '../../alerts/query';
+import { AccessPolicy } from '../../access/policy';
 import { authorize } from '../../auth/guard';
 import type { ActionContext, AuditAppender } from '../../core/context';
-import { UserError, ValidationError } from '../../core/errors';
+import { ValidationError } from '../../core/errors';
 import type { EpochMs } from '../../core/time';
 import type { Store } from '../../store/store';
 import { SightingRepository, toSighting, type Bbox, type SightingRow } from '../sightings/sighting.repository';
@@ -39,20 +40,14 @@ export class PlateSearchService {
   constructor(
     private readonly store: Store,
     private readonly audit: AuditAppender,
+    /** The purpose-bound access policy (src/access); default: the default policy table. */
+    private readonly access = new AccessPolicy({ store, audit }),
   ) {}
 
   async search(ctx: ActionContext, q: PlateSearchQuery): Promise<PlateSearchResult> {
     const scopes = authorize(ctx, 'search.run');
     const query = auditQuery(q);
-    const missing = [!ctx.purpose?.trim() && 'purpose', !ctx.caseRef?.trim() && 'case reference'].filter(Boolean) as string[];
-    if (missing.length) {
-      await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'plate.search', outcome: 'denied', details: { ...query, reason: 'purpose_or_case_missing' } }));
-      throw new UserError(
-        ctx.caseRef?.trim() ? 'purpose_required' : 'case_ref_required',
-        `A plate search needs a purpose and a case reference (missing: ${missing.join(', ')}): send the X-Purpose and X-Case-Ref headers (or the purpose and caseRef query parameters; CLI: --purpose and --case). The refused search has been audited.`,
-        { missing },
-      );
-    }
+    ctx = await this.access.require(ctx, 'plateSearch', { action: 'plate.search', details: query });
     const plan = planQuery(q.plate, q.mode);
     if (plan.mode === 'wildcard' && !plan.range) {
       if (q.fromMs === undefined || q.toMs === undefined || q.toMs - q.fromMs > MAX_UNANCHORED_WINDOW_MS) {

@@ -8,6 +8,7 @@ import { normaliseQuery, wildcardRegExp, type SearchMode } from '../search/patte
 import type { PlateSearchQuery } from '../search/search.service';
 import { PartitionRepository } from './partition.repository';
 import { SightingRepository } from './sighting.repository';
+import { CaseRepository } from '../../cases/cases.repository';
 import { CAMERAS, ctx, openPlatesSite, principal, randomPlates, T0, type PlatesSite } from './plates.fixtures';
 import type { Sighting } from './types';
 
@@ -23,6 +24,9 @@ for (const engine of ENGINES) {
     const stored: Sighting[] = [];
     before(async () => {
       site = await openPlatesSite(engine);
+      // Plate search runs in an open case the investigators are authorised for (the access policy, src/access).
+      const authorisedUsers = [investigator, policeInv].map((p) => ({ id: p.userId, username: p.username }));
+      await new CaseRepository(site.store.db).insert({ ref: why.caseRef, purpose: why.purpose, authorisedUsers, expiresAt: Date.now() + 365 * 86_400_000, status: 'open', createdBy: 'inv', createdAt: T0, closedAt: null, closedBy: null, closeReason: null }, investigator.userId);
       const plates = randomPlates(N, 42);
       const r = prng(5);
       for (let i = 0; i < N; i++) {
@@ -121,7 +125,7 @@ for (const engine of ENGINES) {
 
     test('purpose and case are required (400, audited as denied); searches are audited with query and count', async () => {
       await assert.rejects(site.plates.search.search(ctx(investigator, { purpose: 'x' }), { plate: 'AB1', limit: 10 }), (e: Error & { code?: string; status?: number }) => {
-        assert.equal(e.code, 'case_ref_required');
+        assert.equal(e.code, 'case_required');
         assert.equal(e.status, 400);
         assert.match(e.message, /X-Case-Ref/);
         return true;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SnapshotStore } from '../../alerts/snapshot-store';
 import { authorize } from '../../auth/guard';
 import { CameraRepository } from '../../cameras/camera.repository';
-import type { ActionContext } from '../../core/context';
+import type { ActionContext, AuditAppender } from '../../core/context';
 import { NotFoundError, ValidationError, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { Clock } from '../../core/time';
@@ -63,6 +63,8 @@ export class SightingService {
       alerts: AlertPort;
       crops: SnapshotStore;
       afterCommit?: () => void;
+      /** Reads of plate sightings (personal data) are audited through it (src/governance route walk). */
+      audit?: AuditAppender;
     },
   ) {
     this.writer = new SightingWriter(deps);
@@ -115,13 +117,17 @@ export class SightingService {
   async recent(ctx: ActionContext, filter: SightingFilter & { plate?: string }, limit: number, cursor?: string): Promise<Page<Sighting>> {
     const scopes = authorize(ctx, 'sightings.read');
     const plate = filter.plate === undefined ? undefined : normaliseQuery(filter.plate);
-    return new SightingRepository(this.deps.store.db, this.deps.store.engine).recent({ ...filter, plate }, scopes, limit, cursor);
+    const page = await new SightingRepository(this.deps.store.db, this.deps.store.engine).recent({ ...filter, plate }, scopes, limit, cursor);
+    // The unfiltered feed is the operators' live monitoring view (polled); a lookup of one plate is audited.
+    if (plate !== undefined) await this.audited(ctx, 'sightings.lookup', null, [...new Set(page.items.map((x) => x.cameraId))], { plate, results: page.items.length, page: cursor ? 'next' : 'first' });
+    return page;
   }
 
   async get(ctx: ActionContext, id: string): Promise<Sighting> {
     const scopes = authorize(ctx, 'sightings.read');
     const row = await new SightingRepository(this.deps.store.db, this.deps.store.engine).get(id, scopes);
     if (!row) throw new NotFoundError('sighting', id);
+    await this.audited(ctx, 'sightings.view', id, [row.camera_id], { plate: row.plate });
     return toSighting(row);
   }
 
@@ -132,7 +138,15 @@ export class SightingService {
     if (!row) throw new NotFoundError('sighting', id);
     const rel = kind === 'plate' ? row.plate_crop : row.vehicle_crop;
     if (!rel) throw new NotFoundError(`${kind} crop of sighting`, id);
-    return this.deps.crops.read(rel, id);
+    const jpeg = await this.deps.crops.read(rel, id);
+    await this.audited(ctx, 'sightings.crop', id, [row.camera_id], { kind });
+    return jpeg;
+  }
+
+  private async audited(ctx: ActionContext, action: string, id: string | null, cameraIds: string[], details: Record<string, unknown>): Promise<void> {
+    const audit = this.deps.audit;
+    if (!audit) return; // unit fixtures without an audit trail; the app always wires one (wiring.ts)
+    await this.deps.store.transaction((tx) => audit.record(tx, ctx, { action, targetType: id ? 'plate_sighting' : undefined, targetId: id ?? undefined, cameraIds: cameraIds.slice(0, 100), details }));
   }
 
   /** Creates the monthly partitions from this month to `monthsAhead` ahead (PostgreSQL; the scheduler calls it daily). */
@@ -164,7 +178,7 @@ export class SightingService {
         const id = await this.deps.alerts.recordAlertEvent(row.camera_id, {
           type: 'hotlist_match', label: 'plate', sourceId: e.hotlistId, sourceName: e.hotlistName, severity: e.priority, tMs: Number(row.seen_at),
           title: `Hotlist ${e.hotlistName}: ${row.plate}${m.kind === 'fuzzy' ? ` (close to ${e.plate})` : ''}`, trackId: row.track_id,
-          detail: { sightingId: row.id, plate: row.plate, entryId: e.id, entryPlate: e.plate, match: m.kind, reason: e.reason, priority: e.priority, hotlistOwner: e.owner },
+          detail: { sightingId: row.id, plate: row.plate, entryId: e.id, entryPlate: e.plate, match: m.kind, reason: e.reason, priority: e.priority, hotlistOwner: e.owner, caseRef: e.caseRef },
         }, snapshot);
         if (id) {
           out.push(id);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AccessPolicy } from '../../access/policy';
 import type { EventSink } from '../../alerts/event-sink';
 import { SnapshotStore } from '../../alerts/snapshot-store';
 import type { EventBus } from '../../bus/bus';
@@ -23,15 +24,15 @@ export interface PlatesRuntime {
 }
 
 /** The sightings room assembled: crops under <dataDir>/plates, alerts through the EventSink. */
-export function createPlates(o: { dataDir: string; store: Store; bus: EventBus; audit: AuditAppender; clock: Clock; log: Logger; eventSink: EventSink; afterCommit: () => void }): PlatesRuntime {
+export function createPlates(o: { dataDir: string; store: Store; bus: EventBus; audit: AuditAppender; clock: Clock; log: Logger; eventSink: EventSink; afterCommit: () => void; access?: AccessPolicy }): PlatesRuntime {
   const log = o.log.child({ scope: 'plates' });
   const hotlistCache = new HotlistCache({ store: o.store, bus: o.bus, clock: o.clock, log });
   const crops = new SnapshotStore(path.join(o.dataDir, 'plates'), log);
-  const sightings = new SightingService({ store: o.store, clock: o.clock, log, matcher: hotlistCache.matcher, alerts: o.eventSink, crops, afterCommit: o.afterCommit });
+  const sightings = new SightingService({ store: o.store, clock: o.clock, log, matcher: hotlistCache.matcher, alerts: o.eventSink, crops, afterCommit: o.afterCommit, audit: o.audit });
   let started = false;
   return {
     sightings,
-    search: new PlateSearchService(o.store, o.audit),
+    search: new PlateSearchService(o.store, o.audit, o.access),
     hotlists: new HotlistService(o.store, o.audit, o.clock, o.afterCommit),
     hotlistCache,
     async start() {

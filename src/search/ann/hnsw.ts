@@ -28,6 +28,24 @@ export function dotAt(v: Float32Array, a: number, q: Float32Array, qo: number, d
   return s0 + s1 + s2 + s3;
 }
 
+/** An index's whole state in typed arrays (what a worker thread hands back, transferring the buffers). */
+export interface HnswState {
+  dim: number;
+  M: number;
+  efConstruction: number;
+  count: number;
+  entry: number;
+  maxLevel: number;
+  rng: number;
+  vectors: Float32Array;
+  links0: Int32Array;
+  scores0: Float32Array;
+  counts0: Uint8Array;
+  levels: Uint8Array;
+  /** Upper-layer links of the few nodes above layer 0: node id → one Int32Array per level. */
+  upper: Array<[number, Int32Array[]]>;
+}
+
 /**
  * Hierarchical navigable small world graph (Malkov & Yashunin 2016) over unit vectors, by dot product,
  * on flat typed arrays: vectors in one Float32Array, layer-0 links in one Int32Array (fixed 2·M slots
@@ -74,6 +92,36 @@ export class Hnsw {
     this.visited = new Uint32Array(cap);
   }
 
+  /** The state, trimmed to `count` (its buffers can be transferred to another thread). */
+  state(): HnswState {
+    const n = this.count;
+    const upper: Array<[number, Int32Array[]]> = [];
+    this.upper.forEach((u, id) => u && upper.push([id, u]));
+    return {
+      dim: this.dim, M: this.M, efConstruction: this.efC, count: n, entry: this.entry, maxLevel: this.maxLevel, rng: this.rng,
+      vectors: this.vectors.slice(0, n * this.dim), links0: this.links0.slice(0, n * this.M0), scores0: this.scores0.slice(0, n * this.M0),
+      counts0: this.counts0.slice(0, n), levels: this.levels.slice(0, n), upper,
+    };
+  }
+
+  /** An index from a state() (e.g. built in a worker thread); it can be searched and grown like any other. */
+  static fromState(st: HnswState): Hnsw {
+    const h = new Hnsw({ dim: st.dim, M: st.M, efConstruction: st.efConstruction, capacity: 16 });
+    h.vectors = st.vectors;
+    h.links0 = st.links0;
+    h.scores0 = st.scores0;
+    h.counts0 = st.counts0;
+    h.levels = st.levels;
+    h.visited = new Uint32Array(Math.max(16, st.count));
+    h.upper = [];
+    for (const [id, links] of st.upper) h.upper[id] = links;
+    h.count = st.count;
+    h.entry = st.entry;
+    h.maxLevel = st.maxLevel;
+    h.rng = st.rng;
+    return h;
+  }
+
   /** Bytes held by the index (vectors + links). */
   memoryBytes(): number {
     let upper = 0;
@@ -90,7 +138,7 @@ export class Hnsw {
   }
 
   private grow(): void {
-    const cap = this.counts0.length * 2;
+    const cap = Math.max(16, this.counts0.length * 2);
     const v = new Float32Array(cap * this.dim);
     v.set(this.vectors);
     this.vectors = v;

@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/logger';
-import { Hnsw } from './hnsw';
+import { buildHnswInWorker } from './build-in-worker';
+import type { Hnsw } from './hnsw';
 
 const DAY = 86_400_000;
 
@@ -38,10 +39,16 @@ export class AnnPartitions {
     return this.parts.has(this.key(model, day));
   }
 
-  /** Builds (or rebuilds) the index of one day; returns how many vectors it holds. */
+  /**
+   * Builds (or rebuilds) the index of one day; returns how many vectors it holds. The vectors are read here
+   * (async, page by page), the graph is built in a worker thread (minutes of CPU at a million vectors: the
+   * event loop stays free), progress is logged every 10 % (and at least every 100,000 vectors).
+   */
   async build(model: string, day: number): Promise<number> {
     const d = AnnPartitions.dayOf(day);
-    let index: Hnsw | null = null;
+    const label = { model, day: new Date(d).toISOString().slice(0, 10) };
+    let dim = 0;
+    let vectors = new Float32Array(0);
     const ids: string[] = [];
     let after: string | null = null;
     const started = performance.now();
@@ -49,24 +56,36 @@ export class AnnPartitions {
       const page = await this.o.source.page(model, d, d + DAY, after, 5000);
       if (!page.length) break;
       for (const p of page) {
-        index ??= new Hnsw({ dim: p.vector.length, M: this.o.M ?? 16, efConstruction: this.o.efConstruction ?? 100, capacity: 4096 });
-        if (p.vector.length !== index.dim) continue; // a model id names one size; a stray row cannot break the index
-        index.add(p.vector);
+        dim ||= p.vector.length;
+        if (p.vector.length !== dim) continue; // a model id names one size; a stray row cannot break the index
+        if ((ids.length + 1) * dim > vectors.length) {
+          const grown = new Float32Array(Math.max(4096 * dim, vectors.length * 2));
+          grown.set(vectors);
+          vectors = grown;
+        }
+        vectors.set(p.vector, ids.length * dim);
         ids.push(p.id);
       }
       after = page[page.length - 1]!.id;
     }
-    if (!index) {
+    if (!ids.length) {
       this.parts.delete(this.key(model, d));
       return 0;
     }
+    const readMs = Math.round(performance.now() - started);
+    this.o.log.info({ ...label, vectors: ids.length, readMs }, 'ANN partition build started (worker thread)');
+    const step = Math.max(1000, Math.min(100_000, Math.ceil(ids.length / 10)));
+    const index: Hnsw = await buildHnswInWorker(vectors, ids.length, {
+      dim, M: this.o.M ?? 16, efConstruction: this.o.efConstruction ?? 100, progressEvery: step,
+      onProgress: (n) => this.o.log.info({ ...label, built: n, of: ids.length, ms: Math.round(performance.now() - started) }, 'ANN partition build progress'),
+    });
     const max = this.o.maxPartitions ?? 31;
     if (!this.parts.has(this.key(model, d)) && this.parts.size >= max) {
       const oldest = [...this.parts.entries()].sort((a, b) => a[1].builtAt - b[1].builtAt)[0]!;
       this.parts.delete(oldest[0]);
     }
     this.parts.set(this.key(model, d), { index, ids, builtAt: Date.now() });
-    this.o.log.info({ model, day: new Date(d).toISOString().slice(0, 10), vectors: ids.length, ms: Math.round(performance.now() - started) }, 'ANN partition built');
+    this.o.log.info({ ...label, vectors: ids.length, ms: Math.round(performance.now() - started) }, 'ANN partition built');
     return ids.length;
   }
 

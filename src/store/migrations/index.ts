@@ -7,6 +7,12 @@ import * as m0004 from './0004_analytics_events';
 import * as m0005 from './0005_rules';
 import * as m0007 from './0007_plates';
 import * as m0008 from './0008_cases_search';
+import * as m0009 from './0009_crowd';
+import * as m0014 from './0014_cluster';
+import * as m0010 from './0010_access_governance';
+import * as m0011 from './0011_privacy';
+import * as m0012 from './0012_security';
+import * as m0013 from './0013_search_partitions';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -30,4 +36,10 @@ export const MIGRATIONS: Migration[] = [
   { name: '0006_analysis_jobs', up: m0006.up },
   { name: '0007_plates', up: m0007.up },
   { name: '0008_cases_search', up: m0008.up },
+  { name: '0014_cluster', up: m0014.up },
+  { name: '0010_access_governance', up: m0010.up },
+  { name: '0011_privacy', up: m0011.up },
+  { name: '0012_security', up: m0012.up },
+  { name: '0009_crowd', up: m0009.up },
+  { name: '0013_search_partitions', up: m0013.up },
 ];

@@ -16,8 +16,8 @@ import type {
 
 export const api = {
   me: (signal?: AbortSignal) => request<Me>('/api/auth/me', { signal }),
-  login: (username: string, password: string) =>
-    request<{ user: Me }>('/api/auth/login', { method: 'POST', json: { username, password } }),
+  login: (username: string, password: string, code?: string) =>
+    request<{ user: Me }>('/api/auth/login', { method: 'POST', json: { username, password, ...(code ? { code } : {}) } }),
   logout: () => request<void>('/api/auth/logout', { method: 'POST' }),
   changePassword: (currentPassword: string, newPassword: string) =>
     request<void>('/api/auth/password', { method: 'POST', json: { currentPassword, newPassword } }),

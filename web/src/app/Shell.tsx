@@ -73,7 +73,8 @@ export function Shell({ me }: { me: Me }) {
     cameras: true, audit: canAudit, live: canLive, playback: canPlayback, health: canHealth, plan: canPlan, alerts: canAnalytics, analytics: canAnalytics,
     plates: canPlates, interception: canIntercept, search: canSearch, crowd: canCrowd, governance: canGovern, account: true,
   };
-  const page: Route = allowed[route] ? route : 'cameras';
+  // A user who must enrol a second factor first only has the Account page (#12).
+  const page: Route = me.secondFactor.required ? 'account' : allowed[route] ? route : 'cameras';
 
   return (
     <div className="shell">

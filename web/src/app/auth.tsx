@@ -10,7 +10,8 @@ interface AuthValue {
   me: Me | null;
   /** Why the session could not be checked (status 'error'). */
   error: ApiError | null;
-  login(username: string, password: string): Promise<void>;
+  /** `code`: the TOTP or recovery code when the server answered totp_required. */
+  login(username: string, password: string, code?: string): Promise<void>;
   logout(): Promise<void>;
   refresh(): Promise<void>;
   can(permission: string): boolean;
@@ -55,8 +56,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => setUnauthenticatedHandler(null);
   }, [refresh]);
 
-  const login = useCallback(async (username: string, password: string) => {
-    const { user } = await api.login(username, password);
+  const login = useCallback(async (username: string, password: string, code?: string) => {
+    const { user } = await api.login(username, password, code);
     setMe(user);
     setStatus('authenticated');
     setError(null);

@@ -23,7 +23,8 @@ export function GovernancePage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const params = useRouteParams();
-  const tabs = (Object.keys(TAB_PERMISSION) as Tab[]).filter((x) => can(TAB_PERMISSION[x]));
+  // The Access tab also lets administrators (user.write) give time-limited grants.
+  const tabs = (Object.keys(TAB_PERMISSION) as Tab[]).filter((x) => can(TAB_PERMISSION[x]) || (x === 'access' && can('user.write')));
   const asked = params.get('tab') as Tab | null;
   const tab: Tab | undefined = asked && tabs.includes(asked) ? asked : tabs[0];
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort } from '../../api/client';
 import { useAuth } from '../../app/auth';
+import { BreakGlassButton } from '../governance/access/BreakGlassButton';
 import { platesApi } from './platesApi';
 import type { Case, CaseContext } from './types';
 
@@ -10,11 +11,12 @@ import type { Case, CaseContext } from './types';
  * case and are audited with both. A field is committed when it is left or Enter is pressed, not at
  * every keystroke: a half-typed reference would be refused, and every refusal is audited.
  */
-export function CaseFields({ value, onChange, withPurpose = true }: { value: CaseContext; onChange(c: CaseContext): void; withPurpose?: boolean }) {
+export function CaseFields({ value, onChange, withPurpose = true, onBreakGlass }: { value: CaseContext; onChange(c: CaseContext): void; withPurpose?: boolean; onBreakGlass?(active: boolean): void }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const [cases, setCases] = useState<Case[]>([]);
   const [draft, setDraft] = useState(value);
+  const [breakGlass, setBreakGlass] = useState(false);
   const mayList = can('case.manage');
 
   useEffect(() => setDraft(value), [value.caseRef, value.purpose]);
@@ -48,7 +50,7 @@ export function CaseFields({ value, onChange, withPurpose = true }: { value: Cas
       <legend>{t('plates.case.legend')}</legend>
       <label>
         {t('plates.case.ref')}
-        <input value={draft.caseRef} list="plates-cases" onChange={(e) => setDraft({ ...draft, caseRef: e.target.value })} onBlur={commit} onKeyDown={onKey} placeholder="HKP-2026-00123" data-testid="case-ref" required />
+        <input value={draft.caseRef} list="plates-cases" onChange={(e) => setDraft({ ...draft, caseRef: e.target.value })} onBlur={commit} onKeyDown={onKey} placeholder="HKP-2026-00123" data-testid="case-ref" required={!breakGlass} />
         <datalist id="plates-cases">
           {cases.map((c) => (
             <option key={c.ref} value={c.ref}>
@@ -63,6 +65,11 @@ export function CaseFields({ value, onChange, withPurpose = true }: { value: Cas
           <input value={draft.purpose} onChange={(e) => setDraft({ ...draft, purpose: e.target.value })} onBlur={commit} onKeyDown={onKey} placeholder={t('plates.case.purposePlaceholder')} data-testid="case-purpose" required />
         </label>
       )}
+      <BreakGlassButton onActive={(b) => {
+        const on = b !== null && b.expiresAt > Date.now();
+        setBreakGlass(on);
+        onBreakGlass?.(on);
+      }} />
     </fieldset>
   );
 }

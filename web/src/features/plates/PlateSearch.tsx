@@ -21,9 +21,11 @@ export function PlateSearch() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const last = useRef<{ params: SearchParams; ac: AbortController } | null>(null);
+  const [breakGlass, setBreakGlass] = useState(false);
 
   const run = (params: SearchParams, cursor?: string) => {
-    if (!caseCtx.caseRef.trim() || !caseCtx.purpose.trim()) {
+    // Under break-glass (src/access) the server lets the search run without a case; a purpose is still needed.
+    if ((!caseCtx.caseRef.trim() && !breakGlass) || !caseCtx.purpose.trim()) {
       setError(t('plates.case.missing'));
       return;
     }
@@ -49,7 +51,7 @@ export function PlateSearch() {
   return (
     <section className="plates-search">
       <h2>{t('plates.search.title')}</h2>
-      <CaseFields value={caseCtx} onChange={setCaseCtx} />
+      <CaseFields value={caseCtx} onChange={setCaseCtx} onBreakGlass={setBreakGlass} />
       <SearchForm busy={busy} onSearch={(p) => run(p)} />
       {error && (
         <p className="error" role="alert" data-testid="search-error">

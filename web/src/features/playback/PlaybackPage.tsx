@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { replaceHash, useRouteParams } from '../../app/router';
 import { formatHkt, parseHktLocal } from '../../time/format';
 import { CameraPicker } from '../live/CameraPicker';
+import { BreakGlassButton } from '../governance/access/BreakGlassButton';
 import { PurposeField } from '../live/PurposeField';
 import { PlaybackTile } from './PlaybackTile';
 import { SyncGroup, type SyncState } from './sync';
@@ -86,6 +87,7 @@ export function PlaybackPage() {
             {t('playback.load')}
           </button>
           <PurposeField value={purpose} onCommit={setPurpose} />
+          <BreakGlassButton />
         </div>
       </div>
       <div className="playback-controls card">
