@@ -21,6 +21,8 @@ export interface JobRunnerOptions {
   concurrency: number;
   /** How often progress is written and published. */
   progressEveryMs?: number;
+  /** Awaited after the pipeline is flushed and before the job is marked done (e.g. the track indexer's writes). */
+  settle?: () => Promise<void>;
 }
 
 /** What a job needs besides its row: the footage, and the scope keys for the live channel. */
@@ -137,6 +139,7 @@ export class JobRunner {
       }
       if (abort.signal.aborted) throw abort.signal.reason instanceof Error ? abort.signal.reason : new Error('cancelled');
       await pipeline.flush();
+      await this.o.settle?.();
       p = { ...snapshot(), progress: 1 };
       await this.end(e, 'done', p);
       log.info({ frames: p.frames, events: p.events, tracks: p.tracks, mediaMs: p.mediaMs }, 'analysis job done');

@@ -42,6 +42,8 @@ import type { FrameGate, PipelineSink } from './stages';
 export interface TrackIndexerPort {
   observeFrame(cameraId: string, tracks: readonly Track[], detections: readonly Detection[], jobId?: string, frame?: { width: number; height: number }): void;
   wrapSink<S extends PipelineSink>(sink: S, cameraId: string, jobId?: string): S;
+  /** Resolves when every track handed over so far is in the index. */
+  idle(): Promise<void>;
 }
 
 /** The rules room as the analytics role reads it (src/rules/rules.service.ts). */
@@ -194,6 +196,10 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
 
   const runner = new JobRunner({
     store: d.store, bus: d.bus, factory, reader: fileFootageReader(d.tools), clock: d.clock, log, concurrency: a.jobs.concurrency,
+    // A job is done when its tracks are searchable, not merely handed to the indexer.
+    settle: async () => {
+      await d.trackIndexer?.()?.idle();
+    },
   });
   const jobs = new AnalysisJobService({
     store: d.store, audit: d.audit, runner, clock: d.clock, log, node: d.config.site.id, dataDir: d.config.dataDir, storageRoots: storageRoots(d.config),
