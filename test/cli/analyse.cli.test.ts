@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,24 +8,11 @@ import { makeTestClip } from '../support/media';
 import { writeRecordings } from '../support/recordings';
 import { startTestServer, type TestServer } from '../support/server';
 import { SHARED_DIR, sharedSkip } from '../support/shared';
+import { runCli, type CliOptions } from '../support/cli';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/smartview.mjs');
 const YOLOX = path.join(SHARED_DIR, 'models/detection/yolox_nano_416.onnx');
 
-function run(args: string[], opts: { env?: Record<string, string>; onStderr?: (text: string, kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => {
-      stderr += d;
-      opts.onStderr?.(stderr, (sig) => p.kill(sig));
-    });
-    p.on('error', reject);
-    p.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGINT' ? 130 : -1), stdout, stderr }));
-  });
-}
+const run = (args: string[], opts: CliOptions = {}) => runCli(args, opts);
 
 const lines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
 

@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTestClip } from '../support/media';
 import { SHARED_DIR, sharedSkip } from '../support/shared';
+import { runCli } from '../support/cli';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/smartview.mjs');
 const MODEL = path.join(SHARED_DIR, 'models/detection/yolox_nano_416.onnx');
 const skip = sharedSkip('models/detection');
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(args);
 
 const lines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { source: string; frame: number; t_ms?: number; detections: { label: string; score: number; box: number[] }[] });
 

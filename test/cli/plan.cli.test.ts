@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,20 +7,10 @@ import { after, before, test } from 'node:test';
 import { generateInstance, writeInstance } from '../../src/plan/generate';
 import { prng } from '../support/prng';
 import { SHARED_DIR, sharedSkip } from '../support/shared';
+import { runCli } from '../support/cli';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/smartview.mjs');
 
-function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const scoreSkip = sharedSkip('checks/plan_score.py') || (hasPython ? false : 'python3 is not installed; skipping the independent score');
