@@ -2,7 +2,7 @@ import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSite } from '../../app/site';
-import { addGraticule } from '../cameras/map/graticule';
+import { createBaseMap } from '../cameras/map/base-map';
 import type { LatLon } from './types';
 
 interface Props {
@@ -25,15 +25,12 @@ export function CalibrationMap({ camera, points, next, onPick }: Props) {
 
   useEffect(() => {
     if (!el.current) return;
-    const canvas = L.canvas({ padding: 0.2 });
-    const map = L.map(el.current, { renderer: L.svg(), center: camera, zoom: 18, minZoom: 3, maxZoom: 21, attributionControl: Boolean(mapCfg.tileUrl) });
-    if (mapCfg.tileUrl) L.tileLayer(mapCfg.tileUrl, { attribution: mapCfg.attribution ?? '', maxZoom: 21, maxNativeZoom: 19 }).addTo(map);
-    const removeGraticule = mapCfg.tileUrl ? () => undefined : addGraticule(map, canvas);
+    const base = createBaseMap(el.current, mapCfg, { svg: true, center: camera, zoom: 18, maxZoom: 21 });
+    const { map } = base;
     map.on('click', (e: L.LeafletMouseEvent) => pick.current(Number(e.latlng.lat.toFixed(7)), Number(e.latlng.lng.toFixed(7))));
     ref.current = { map, layer: L.layerGroup().addTo(map) };
     return () => {
-      removeGraticule();
-      map.remove();
+      base.dispose();
       ref.current = null;
     };
     // The map is made once per camera position; points are drawn by the next effect.

@@ -2,7 +2,7 @@ import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSite } from '../../app/site';
-import { addGraticule } from '../cameras/map/graticule';
+import { createBaseMap } from '../cameras/map/base-map';
 import { fmtCount, fmtDensity, LEVEL_COLOUR } from './format';
 import { LEVELS, type LatLon, type LiveCamera } from './types';
 
@@ -21,16 +21,13 @@ export function DensityMap({ cameras }: { cameras: LiveCamera[] }) {
 
   useEffect(() => {
     if (!el.current) return;
-    const canvas = L.canvas({ padding: 0.2 });
-    const svg = L.svg({ padding: 0.2 });
-    const map = L.map(el.current, { renderer: svg, center: mapCfg.center, zoom: mapCfg.zoom, minZoom: 3, maxZoom: 20, attributionControl: Boolean(mapCfg.tileUrl) });
-    if (mapCfg.tileUrl) L.tileLayer(mapCfg.tileUrl, { attribution: mapCfg.attribution ?? '', maxZoom: 20 }).addTo(map);
-    const removeGraticule = mapCfg.tileUrl ? () => undefined : addGraticule(map, canvas);
+    const base = createBaseMap(el.current, mapCfg, { svg: true, maxZoom: 20 });
+    const { map } = base;
+    const svg = base.renderer as L.SVG;
     ref.current = { map, svg, layer: L.layerGroup().addTo(map) };
     fitted.current = null;
     return () => {
-      removeGraticule();
-      map.remove();
+      base.dispose();
       ref.current = null;
     };
   }, [mapCfg.center, mapCfg.zoom, mapCfg.tileUrl, mapCfg.attribution]);

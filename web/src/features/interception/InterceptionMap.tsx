@@ -2,7 +2,7 @@ import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSite } from '../../app/site';
-import { addGraticule } from '../cameras/map/graticule';
+import { createBaseMap } from '../cameras/map/base-map';
 import type { Sighting } from '../plates/types';
 import { clock, percent } from './format';
 import type { Prediction, TimedCamera } from './types';
@@ -33,15 +33,12 @@ export function InterceptionMap({ last, result, unit, onPick }: Props) {
 
   useEffect(() => {
     if (!el.current) return;
-    const renderer = L.canvas({ padding: 0.2 });
-    const map = L.map(el.current, { renderer, center: mapCfg.center, zoom: mapCfg.zoom, minZoom: 3, maxZoom: 19, attributionControl: Boolean(mapCfg.tileUrl) });
-    if (mapCfg.tileUrl) L.tileLayer(mapCfg.tileUrl, { attribution: mapCfg.attribution ?? '', maxZoom: 19 }).addTo(map);
-    const removeGraticule = mapCfg.tileUrl ? () => undefined : addGraticule(map, renderer);
+    const base = createBaseMap(el.current, mapCfg);
+    const { map, canvas: renderer } = base;
     map.on('click', (e: L.LeafletMouseEvent) => pick.current(e.latlng.lat, e.latlng.lng));
     ref.current = { map, renderer, layer: L.layerGroup().addTo(map) };
     return () => {
-      removeGraticule();
-      map.remove();
+      base.dispose();
       ref.current = null;
     };
   }, [mapCfg.center, mapCfg.zoom, mapCfg.tileUrl, mapCfg.attribution]);

@@ -5,7 +5,7 @@ import { isAbort } from '../../api/client';
 import { api } from '../../api/endpoints';
 import type { BBox, Camera } from '../../api/types';
 import { useSite } from '../../app/site';
-import { addGraticule } from '../cameras/map/graticule';
+import { createBaseMap } from '../cameras/map/base-map';
 
 interface Props {
   bbox: BBox | null;
@@ -42,14 +42,11 @@ export function AreaMap({ bbox, selected, onArea, onToggleCamera }: Props) {
 
   useEffect(() => {
     if (!el.current) return;
-    const renderer = L.canvas({ padding: 0.2 });
-    const map = L.map(el.current, { renderer, center: mapCfg.center, zoom: mapCfg.zoom, minZoom: 3, maxZoom: 19, attributionControl: Boolean(mapCfg.tileUrl) });
-    if (mapCfg.tileUrl) L.tileLayer(mapCfg.tileUrl, { attribution: mapCfg.attribution ?? '', maxZoom: 19 }).addTo(map);
-    const removeGraticule = mapCfg.tileUrl ? () => undefined : addGraticule(map, renderer);
+    const base = createBaseMap(el.current, mapCfg);
+    const { map, canvas: renderer } = base;
     ref.current = { map, renderer, cams: L.layerGroup().addTo(map), area: L.layerGroup().addTo(map) };
     return () => {
-      removeGraticule();
-      map.remove();
+      base.dispose();
       ref.current = null;
     };
   }, [mapCfg.center, mapCfg.zoom, mapCfg.tileUrl, mapCfg.attribution]);

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSite } from '../../app/site';
 import { formatHkt } from '../../time/format';
-import { addGraticule } from '../cameras/map/graticule';
+import { createBaseMap } from '../cameras/map/base-map';
 import type { Track } from './types';
 
 /** The confirmed journey on the map: the cameras in order as numbered markers joined by a line, with times. */
@@ -16,14 +16,11 @@ export function JourneyMap({ tracks }: { tracks: Track[] }) {
 
   useEffect(() => {
     if (!el.current) return;
-    const renderer = L.canvas({ padding: 0.2 });
-    const map = L.map(el.current, { renderer, center: mapCfg.center, zoom: mapCfg.zoom, minZoom: 3, maxZoom: 19, attributionControl: Boolean(mapCfg.tileUrl) });
-    if (mapCfg.tileUrl) L.tileLayer(mapCfg.tileUrl, { attribution: mapCfg.attribution ?? '', maxZoom: 19 }).addTo(map);
-    const removeGraticule = mapCfg.tileUrl ? () => undefined : addGraticule(map, renderer);
+    const base = createBaseMap(el.current, mapCfg);
+    const { map } = base;
     ref.current = { map, layer: L.layerGroup().addTo(map) };
     return () => {
-      removeGraticule();
-      map.remove();
+      base.dispose();
       ref.current = null;
     };
   }, [mapCfg.center, mapCfg.zoom, mapCfg.tileUrl, mapCfg.attribution]);
