@@ -1,0 +1,25 @@
+/** English strings of third-party device onboarding (#10) (spread into en.ts). */
+export const enDevices = {
+  devicesPage: {
+    nav: 'Devices',
+    title: 'ONVIF devices',
+    targets: 'Unicast targets (host:port, optional; empty = multicast on the local network)',
+    discover: 'Discover',
+    badTarget: '"{{target}}" is not host:port',
+    noneFound: 'No device answered.',
+    use: 'Use',
+    field: { xaddr: 'Device address', username: 'User name', password: 'Password', id: 'Camera id', owner: 'Owner organisation', lat: 'Latitude', lon: 'Longitude', district: 'District' },
+    probe: 'Probe',
+    onboard: 'Onboard',
+    device: 'Device',
+    profiles: 'Profiles',
+    clock: 'Clock',
+    clockUnknown: 'unknown',
+    clockOffset: 'off by {{seconds}} s',
+    clockWarning: '(set the device to NTP)',
+    ptz: 'PTZ',
+    yes: 'yes',
+    no: 'no',
+    onboarded: 'Onboarded: {{ids}}',
+  },
+};

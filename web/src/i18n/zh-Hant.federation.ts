@@ -1,0 +1,43 @@
+import type { Messages } from './en';
+import type { enFederation } from './en.federation';
+
+/** 繁體中文: the federation page (#10) (spread into zh-Hant.ts). */
+export const zhHantFederation: Pick<Messages, keyof typeof enFederation> = {
+  federationPage: {
+    nav: '聯網',
+    title: '聯網',
+    intro: '友站按其本身政策與本站共享指定攝影機。友站攝影機按擁有者列出（<站點>:<攝影機>）；即時影像經擁有者轉發，搜尋會發送至每個站點，而每個擁有者均會審計本站用戶所檢視的內容。',
+    peers: '友站',
+    refresh: '立即更新',
+    loading: '載入中…',
+    noPeers: '未設定任何友站（federation.peers）。',
+    site: '站點',
+    state: '狀態',
+    stateValue: { unknown: '尚未聯絡', ok: '正常', timeout: '逾時', down: '離線', refused: '被拒' },
+    latency: '延遲',
+    ms: '{{ms}} 毫秒',
+    cameras: '共享攝影機',
+    age: '清單時效',
+    seconds: '{{seconds}} 秒',
+    remoteCameras: '友站攝影機',
+    purpose: '目的（即時檢視用）',
+    camera: '攝影機',
+    owner: '擁有者',
+    ownerValue: '站點 {{site}} · {{owner}}',
+    policy: '擁有者政策',
+    live: '即時',
+    playback: '回放 {{hours}} 小時',
+    analytics: '分析',
+    stale: '過時（無法聯絡擁有者）',
+    watch: '即時觀看',
+    close: '關閉',
+    liveState: { connecting: '連線中…', starting: '啟動中…', playing: '播放中', reconnecting: '重新連線中…', unsupported: '此瀏覽器不支援', refused: '被拒', error: '錯誤' },
+    search: '跨站車牌搜尋',
+    plate: '車牌',
+    caseRef: '案件編號',
+    searchButton: '搜尋所有站點',
+    partial: '部分結果：並非所有站點均有回應。',
+    siteStatus: '{{site}}：{{state}} — {{results}} 項結果，{{ms}} 毫秒',
+    seen: '出現時間',
+  },
+};
