@@ -17,6 +17,8 @@ export interface AnalyticsManagerOptions {
   log: Logger;
   /** Re-read the settings this often, in case an event was missed (default 60 s). */
   resyncIntervalMs?: number;
+  /** Cluster mode (src/cluster): only the cameras whose analytics lease this node holds (absent: every camera). */
+  assignment?: { holds(cameraId: string): boolean };
 }
 
 interface Running {
@@ -82,6 +84,17 @@ export class AnalyticsManager {
     await this.chain;
   }
 
+  /** Cluster mode: the camera was assigned to this node; resolves once its pipeline started (or failed to). */
+  async assigned(cameraId: string): Promise<void> {
+    this.enqueue(() => this.refresh(cameraId));
+    await this.chain;
+  }
+
+  /** Cluster mode: the camera is no longer this node's; resolves once its sampler stopped (not queued: a fence must not wait). */
+  async unassigned(cameraId: string): Promise<void> {
+    await this.stopCamera(cameraId);
+  }
+
   cameras(): string[] {
     return [...this.running.keys()].sort();
   }
@@ -102,23 +115,29 @@ export class AnalyticsManager {
   }
 
   private async sync(): Promise<void> {
-    const wanted = new Set(await this.o.settings.enabledCameras());
+    const wanted = new Set((await this.o.settings.enabledCameras()).filter((id) => this.mine(id)));
     for (const id of [...this.running.keys()]) if (!wanted.has(id)) await this.stopCamera(id);
     for (const id of wanted) await this.refresh(id);
   }
 
   /** Starts, restarts or stops one camera to match its settings now. */
   private async refresh(cameraId: string, force = false): Promise<void> {
-    const fp = await this.o.settings.fingerprint(cameraId);
+    const fp = this.mine(cameraId) ? await this.o.settings.fingerprint(cameraId) : null;
     const cur = this.running.get(cameraId);
     if (cur && cur.fingerprint === fp && !force) return;
     if (cur) await this.stopCamera(cameraId);
-    if (fp === null || this.stopped) return;
+    if (fp === null || this.stopped || !this.mine(cameraId)) return;
     try {
       await this.startCamera(cameraId, fp);
+      // Cluster mode: the lease may have gone while the pipeline was being built.
+      if (!this.mine(cameraId)) await this.stopCamera(cameraId);
     } catch (err) {
       this.o.log.warn({ cameraId, err: errorMessage(err) }, 'analytics could not start on this camera; retried at the next re-read');
     }
+  }
+
+  private mine(cameraId: string): boolean {
+    return !this.o.assignment || this.o.assignment.holds(cameraId);
   }
 
   private async startCamera(cameraId: string, fingerprint: string): Promise<void> {

@@ -111,7 +111,8 @@ export interface AnalyticsRuntime {
   /** The one detector pool of this process, created on first use. */
   pool(): Promise<DetectorPool>;
   /** The `analytics` role (live cameras); serve starts it on analytics nodes. */
-  startRole(): Promise<AnalyticsManager>;
+  /** `assignment`: cluster mode, only the cameras whose analytics lease this node holds (src/cluster). */
+  startRole(opts?: { assignment?: { holds(cameraId: string): boolean } }): Promise<AnalyticsManager>;
   close(): Promise<void>;
 }
 
@@ -234,9 +235,9 @@ export function createAnalytics(d: AnalyticsDeps): AnalyticsRuntime {
     runner,
     factory,
     pool,
-    async startRole() {
+    async startRole(opts = {}) {
       // The pool starts with the first camera (factory.build), so a node without analytics cameras loads no model.
-      manager = new AnalyticsManager({ bus: d.bus, settings: settingsSource, factory, sampler, poolStats: () => poolNow?.stats() ?? null, log });
+      manager = new AnalyticsManager({ bus: d.bus, settings: settingsSource, factory, sampler, poolStats: () => poolNow?.stats() ?? null, log, assignment: opts.assignment });
       await manager.start();
       return manager;
     },

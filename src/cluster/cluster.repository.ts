@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../store/schema';
 import type { Db, Engine } from '../store/store';
 
 export type LeaseRole = 'recorder' | 'analytics';
@@ -22,14 +23,24 @@ export interface Lease {
   epoch: number;
 }
 
+/** A lease just taken, and how the previous holder let it go: never held, released (clean handover), expired (its node died or was fenced). */
+export interface Claim {
+  epoch: number;
+  previous: 'none' | 'released' | 'expired';
+}
+
 /** The only code that reads and writes the cluster tables. Lease times are the database's clock (`now` comes from dbNow()). */
 export class ClusterRepository {
   constructor(private readonly db: Db, private readonly engine: Engine) {}
 
   /** The database's clock in UTC ms (SQLite: this process's clock — one node only). */
   async dbNow(): Promise<number> {
+    return this.clock(this.db);
+  }
+
+  private async clock(db: Db | Transaction<Database>): Promise<number> {
     if (this.engine === 'sqlite') return Date.now();
-    const r = await sql<{ ms: string }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as ms`.execute(this.db);
+    const r = await sql<{ ms: string }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as ms`.execute(db);
     return Number(r.rows[0]!.ms);
   }
 
@@ -84,11 +95,16 @@ export class ClusterRepository {
   /**
    * Takes the lease of one camera if it is free (absent, or expired by the database's clock): one atomic
    * upsert whose update only applies to an expired row, so two nodes can never both win. Answers the new
-   * epoch (the fencing token), or null when another node holds it.
+   * epoch (the fencing token), or null when another node holds it. The time of the claim is read from the
+   * database clock once the row is locked (not the caller's `now`, read earlier in its heartbeat): a release
+   * or renewal committed before is always earlier, so the lease history is exact.
    */
-  async claim(nodeId: string, role: LeaseRole, cameraId: string, now: number, ttlMs: number): Promise<number | null> {
+  async claim(nodeId: string, role: LeaseRole, cameraId: string, earliest: number, ttlMs: number): Promise<Claim | null> {
     return this.db.transaction().execute(async (tx) => {
-      const before = await tx.selectFrom('camera_leases').select(['epoch', 'expires_at']).where('camera_id', '=', cameraId).where('role', '=', role).executeTakeFirst();
+      let q = tx.selectFrom('camera_leases').select(['epoch', 'expires_at']).where('camera_id', '=', cameraId).where('role', '=', role);
+      if (this.engine === 'postgres') q = q.forUpdate(); // SQLite: one writer at a time anyway
+      const before = await q.executeTakeFirst();
+      const now = Math.max(earliest, await this.clock(tx));
       const row = await tx
         .insertInto('camera_leases')
         .values({ camera_id: cameraId, role, node_id: nodeId, epoch: 1, acquired_at: now, expires_at: now + ttlMs })
@@ -102,16 +118,19 @@ export class ClusterRepository {
       // The previous holder's history ends where its lease expired (it fenced itself before that).
       if (before) await tx.updateTable('camera_lease_log').set({ released_at: Number(before.expires_at), release_reason: 'expired' }).where('camera_id', '=', cameraId).where('role', '=', role).where('epoch', '=', Number(before.epoch)).where('released_at', 'is', null).execute();
       await tx.insertInto('camera_lease_log').values({ camera_id: cameraId, role, epoch, node_id: nodeId, acquired_at: now, released_at: null, release_reason: null }).execute();
-      return epoch;
+      const previous: Claim['previous'] = !before ? 'none' : Number(before.expires_at) === 0 ? 'released' : 'expired';
+      return { epoch, previous };
     });
   }
 
   /** Gives a lease back (the node stopped the camera first). Only the holder of that epoch can. */
-  async release(nodeId: string, role: LeaseRole, lease: Lease, now: number): Promise<void> {
+  async release(nodeId: string, role: LeaseRole, lease: Lease, earliest: number): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       // The row stays (expired at once) so the next holder's epoch follows this one.
       const gone = await tx.updateTable('camera_leases').set({ expires_at: 0 }).where('camera_id', '=', lease.cameraId).where('role', '=', role).where('node_id', '=', nodeId).where('epoch', '=', lease.epoch).executeTakeFirst();
       if (Number(gone.numUpdatedRows) === 0) return;
+      // Read after the row is locked by the update: a later claim (which waits for this commit) reads a later time.
+      const now = Math.max(earliest, await this.clock(tx));
       await tx.updateTable('camera_lease_log').set({ released_at: now, release_reason: 'released' }).where('camera_id', '=', lease.cameraId).where('role', '=', role).where('epoch', '=', lease.epoch).execute();
     });
   }
@@ -122,6 +141,21 @@ export class ClusterRepository {
     if (cameraId) q = q.where('camera_id', '=', cameraId);
     const rows = await q.orderBy('camera_id').orderBy('epoch').execute();
     return rows.map((r) => ({ cameraId: r.camera_id, epoch: Number(r.epoch), nodeId: r.node_id, acquiredAt: Number(r.acquired_at), releasedAt: r.released_at === null ? null : Number(r.released_at), reason: r.release_reason }));
+  }
+
+  /** The live leases of a role (optionally of one node), for the cluster view. */
+  async leases(role: LeaseRole | undefined, now: number, nodeId?: string): Promise<Array<{ cameraId: string; role: LeaseRole; nodeId: string; epoch: number; acquiredAt: number; expiresAt: number }>> {
+    let q = this.db.selectFrom('camera_leases').selectAll().where('expires_at', '>=', now);
+    if (role) q = q.where('role', '=', role);
+    if (nodeId) q = q.where('node_id', '=', nodeId);
+    const rows = await q.orderBy('node_id').orderBy('role').orderBy('camera_id').limit(100_000).execute();
+    return rows.map((r) => ({ cameraId: r.camera_id, role: r.role as LeaseRole, nodeId: r.node_id, epoch: Number(r.epoch), acquiredAt: Number(r.acquired_at), expiresAt: Number(r.expires_at) }));
+  }
+
+  /** Every camera id of the inventory (the recorder role's lease candidates). */
+  async cameraIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('cameras').select('id').orderBy('id').execute();
+    return rows.map((r) => r.id);
   }
 
   async leaseCounts(role: LeaseRole, now: number): Promise<Map<string, number>> {

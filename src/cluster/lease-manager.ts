@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { errorMessage, OperationalError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { ClusterRepository, Lease, LeaseRole } from './cluster.repository';
+import type { Claim, ClusterRepository, Lease, LeaseRole } from './cluster.repository';
 
 /** What a role does when it gains or loses a camera. `stop` must resolve only once the camera's work has stopped. */
 export interface LeaseHolder {
-  start(cameraId: string, epoch: number): Promise<void>;
+  /** `previous`: how the last holder let the camera go ('expired': its node died → a failover). */
+  start(cameraId: string, epoch: number, previous: Claim['previous']): Promise<void>;
   stop(cameraId: string, reason: 'released' | 'fenced' | 'lost'): Promise<void>;
 }
 
@@ -24,6 +25,8 @@ export interface LeaseManagerOptions {
   log: Logger;
   /** Monotonic clock (ms) for self-fencing; default performance.now. */
   monotonic?: () => number;
+  /** Metrics hooks (src/cluster/metrics.ts). */
+  observer?: { renewed(ms: number): void; fenced(cameras: number): void };
 }
 
 /** Cameras a node gives back per heartbeat when rebalancing (moves are gradual: each one is a recording gap). */
@@ -50,6 +53,9 @@ export function fairShare(total: number, mine: number, capacities: number[]): nu
  */
 export class LeaseManager {
   private readonly held = new Map<string, number>(); // cameraId → epoch
+  private readonly starting = new Map<string, Promise<void>>(); // cameraId → its holder.start in flight
+  private readonly stopping = new Map<string, Promise<void>>(); // cameraId → its stop in flight (lease not given back yet)
+  private balancing?: Promise<void>;
   private seenFree = new Set<string>();
   private lastRenewSentAt = -Infinity;
   private timer?: NodeJS.Timeout;
@@ -76,7 +82,11 @@ export class LeaseManager {
   start(): void {
     const loop = () => {
       if (this.stopped) return;
-      this.running = this.tick()
+      this.running = this.renewTick()
+        .then((now) => {
+          // Claims, starts and stops can be slow (a model loading, ffmpeg stopping): they never hold the renewals.
+          void this.balanceOnce(now);
+        })
         .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'lease tick failed; retrying at the next heartbeat'))
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(loop, this.o.heartbeatMs);
@@ -96,19 +106,39 @@ export class LeaseManager {
     clearTimeout(this.timer);
     clearInterval(this.watchdog);
     // A tick stuck on an unreachable database must not hold the shutdown: the fence below covers it.
-    const bound = (p?: Promise<void>) => Promise.race([p, new Promise<void>((r) => setTimeout(r, this.o.leaseTtlMs))]);
+    const bound = <T>(p?: Promise<T>): Promise<T | undefined> => {
+      let t: ReturnType<typeof setTimeout> | undefined;
+      return Promise.race([p, new Promise<undefined>((r) => {
+        t = setTimeout(() => r(undefined), this.o.leaseTtlMs);
+      })]).finally(() => clearTimeout(t));
+    };
     await bound(this.running);
     await bound(this.fencing);
-    const now = await this.o.repo.dbNow().catch(() => Date.now());
+    await bound(this.balancing);
+    await bound(Promise.all(this.stopping.values()).then(() => undefined));
+    if (this.held.size === 0) return;
+    // The database may be unreachable: the leases then expire by themselves (their cameras are stopped below).
+    const now = await bound(
+      this.o.repo.dbNow().catch((err: unknown) => {
+        this.log.warn({ err: errorMessage(err) }, 'database clock unreadable while leaving; the leases expire by themselves');
+        return undefined;
+      }),
+    );
     for (const [cameraId, epoch] of this.held) {
-      await this.o.holder.stop(cameraId, 'released');
-      await this.o.repo.release(this.o.nodeId, this.o.role, { cameraId, epoch }, now).catch((err: unknown) => this.log.warn({ cameraId, err: errorMessage(err) }, 'lease not released (it expires by itself)'));
+      await this.stopCamera(cameraId, 'released');
+      if (now === undefined) continue;
+      await bound(this.o.repo.release(this.o.nodeId, this.o.role, { cameraId, epoch }, now)).catch((err: unknown) => this.log.warn({ cameraId, err: errorMessage(err) }, 'lease not released (it expires by itself)'));
     }
     this.held.clear();
   }
 
-  /** One heartbeat (public for tests). */
+  /** One heartbeat, waiting for its claims and starts (tests; the loop does not wait for them). */
   async tick(): Promise<void> {
+    await this.balanceOnce(await this.renewTick());
+  }
+
+  /** Renews this node's leases; cameras whose lease was lost stop (not awaited). Answers the database time. */
+  private async renewTick(): Promise<number> {
     await this.fenceIfStale();
     const sentAt = this.mono();
     let now: number;
@@ -116,6 +146,7 @@ export class LeaseManager {
     try {
       now = await this.o.repo.dbNow();
       renewed = await this.o.repo.renew(this.o.nodeId, this.o.role, now, this.o.leaseTtlMs);
+      this.o.observer?.renewed(this.mono() - sentAt);
     } catch (err) {
       await this.fenceIfStale();
       throw new OperationalError('lease_renewal_failed', `cannot renew ${this.o.role} leases: ${errorMessage(err)}`);
@@ -126,15 +157,36 @@ export class LeaseManager {
       if (still.get(cameraId) === epoch) continue;
       this.held.delete(cameraId);
       this.log.warn({ cameraId, epoch }, 'lease lost to another node; camera stopped here');
-      await this.o.holder.stop(cameraId, 'lost');
+      void this.stopLater(cameraId, 'lost');
     }
     for (const [cameraId, epoch] of still) {
-      if (!this.held.has(cameraId)) {
+      if (!this.held.has(cameraId) && !this.stopping.has(cameraId)) {
         // A lease this process does not know (a previous run of the same node id): give it back.
         await this.o.repo.release(this.o.nodeId, this.o.role, { cameraId, epoch }, now);
       }
     }
-    await this.balance(now);
+    return now;
+  }
+
+  /** Runs one balance round, or joins the one in progress. */
+  private balanceOnce(now: number): Promise<void> {
+    this.balancing ??= this.balance(now)
+      .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'lease balancing failed; retrying at the next heartbeat'))
+      .finally(() => {
+        this.balancing = undefined;
+      });
+    return this.balancing;
+  }
+
+  /** Stops a camera in the background, tracked so its lease is not given back before its work stopped. */
+  private stopLater(cameraId: string, reason: 'released' | 'fenced' | 'lost'): Promise<void> {
+    const p = this.stopCamera(cameraId, reason)
+      .catch((err: unknown) => this.log.error({ cameraId, err: errorMessage(err) }, 'camera did not stop cleanly'))
+      .finally(() => {
+        if (this.stopping.get(cameraId) === p) this.stopping.delete(cameraId);
+      });
+    this.stopping.set(cameraId, p);
+    return p;
   }
 
   private async balance(now: number): Promise<void> {
@@ -158,17 +210,30 @@ export class LeaseManager {
       const order = [...free].sort((a, b) => Number(orphans.has(b)) - Number(orphans.has(a)) || affinity(this.o.nodeId, b) - affinity(this.o.nodeId, a));
       for (const cameraId of order) {
         if (this.stopped || this.held.size >= limit || (this.held.size >= target && !orphans.has(cameraId))) break;
-        const epoch = await this.o.repo.claim(this.o.nodeId, this.o.role, cameraId, now, this.o.leaseTtlMs);
-        if (epoch === null) continue; // another node was faster
+        const claim = await this.o.repo.claim(this.o.nodeId, this.o.role, cameraId, now, this.o.leaseTtlMs);
+        if (claim === null) continue; // another node was faster
+        const epoch = claim.epoch;
         this.held.set(cameraId, epoch);
-        try {
-          await this.o.holder.start(cameraId, epoch);
-        } catch (err) {
-          this.log.error({ cameraId, err: errorMessage(err) }, 'camera could not start on this node; lease given back');
-          await this.giveBack(cameraId, epoch, now);
-        }
+        // Not awaited: a slow start (a model loading) must not hold the heartbeat, or the leases would go
+        // unrenewed and the node would fence itself. Every stop of this camera waits for it first.
+        const starting = (async () => {
+          try {
+            await this.o.holder.start(cameraId, epoch, claim.previous);
+          } catch (err) {
+            this.log.error({ cameraId, err: errorMessage(err) }, 'camera could not start on this node; lease given back');
+            if (this.held.get(cameraId) !== epoch) return;
+            this.held.delete(cameraId);
+            await this.o.holder.stop(cameraId, 'released');
+            await this.o.repo.release(this.o.nodeId, this.o.role, { cameraId, epoch }, now);
+          }
+        })()
+          .catch((err: unknown) => this.log.warn({ cameraId, err: errorMessage(err) }, 'lease of a camera that failed to start not released (it expires by itself)'))
+          .finally(() => {
+            if (this.starting.get(cameraId) === starting) this.starting.delete(cameraId);
+          });
+        this.starting.set(cameraId, starting);
       }
-    } else if (this.held.size > target + 1 && free.size === 0) {
+    } else if (this.held.size > target && free.size === 0) {
       // A node joined (or came back): give back what this node likes least, only while a live peer is below its
       // share (it will take them), a few per heartbeat. Sticky otherwise.
       const counts = await this.o.repo.leaseCounts(this.o.role, now);
@@ -179,9 +244,16 @@ export class LeaseManager {
     }
   }
 
+  /** Stops a camera's work here, once its start (if still running) has finished. */
+  private async stopCamera(cameraId: string, reason: 'released' | 'fenced' | 'lost'): Promise<void> {
+    const starting = this.starting.get(cameraId);
+    if (starting) await starting;
+    await this.o.holder.stop(cameraId, reason);
+  }
+
   private async giveBack(cameraId: string, epoch: number, now: number): Promise<void> {
     this.held.delete(cameraId);
-    await this.o.holder.stop(cameraId, 'released');
+    await this.stopLater(cameraId, 'released');
     await this.o.repo.release(this.o.nodeId, this.o.role, { cameraId, epoch }, now);
   }
 
@@ -192,7 +264,8 @@ export class LeaseManager {
     this.log.error({ cameras: this.held.size }, 'leases could not be renewed in time; stopping this node\'s cameras so no other node records them at the same time');
     const cams = [...this.held.keys()];
     this.held.clear();
-    for (const id of cams) await this.o.holder.stop(id, 'fenced');
+    this.o.observer?.fenced(cams.length);
+    await Promise.all(cams.map((id) => this.stopLater(id, 'fenced')));
   }
 }
 

@@ -72,8 +72,13 @@ for (const engine of ENGINES) {
   describe(`camera leases (${engine})`, () => {
     const opened: TestStore[] = [];
     const managers: LeaseManager[] = [];
+    const registries: NodeRegistry[] = [];
+    const cuts: Array<(on: boolean) => void> = [];
     after(async () => {
-      for (const m of managers) await m.stop().catch(() => undefined);
+      // A node whose database link is still cut must stop too (it used to hang here, so the next suite never reported).
+      for (const m of managers) await m.stop();
+      for (const c of cuts) c(false);
+      for (const r of registries) await r.leave();
       for (const s of opened) await s.cleanup();
     });
 
@@ -85,6 +90,8 @@ for (const engine of ENGINES) {
       const reg = new NodeRegistry({ repo, nodeId: id, roles: [role], capacity: { recorder: capacity, analytics: 0 }, version: 'test', apiUrl: null, key: 'k'.repeat(16) + engine, heartbeatMs: BEAT, maxClockSkewMs: 2000, log: silentLogger(), load: () => ({ recorder: m.cameras().length }) });
       await reg.join();
       managers.push(m);
+      registries.push(reg);
+      cuts.push(cut);
       return { m, holder, cut, reg };
     }
 

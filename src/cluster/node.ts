@@ -11,6 +11,8 @@ export interface NodeRegistryOptions {
   capacity: Record<LeaseRole, number>;
   version: string;
   apiUrl: string | null;
+  /** Read at each heartbeat (the api listens after the node joined). */
+  apiUrlOf?: () => string | null;
   /** The shared cluster key; its SHA-256 fingerprint must match the cluster's. */
   key: string | undefined;
   heartbeatMs: number;
@@ -18,6 +20,8 @@ export interface NodeRegistryOptions {
   log: Logger;
   /** What this node currently holds, per role (shown in the cluster view). */
   load: () => Record<string, number>;
+  /** This node's wall clock (default Date.now; tests inject an offset). */
+  now?: () => number;
 }
 
 export function keyFingerprint(key: string): string {
@@ -42,7 +46,7 @@ export class NodeRegistry {
     if (theirs !== mine) {
       throw new OperationalError('cluster_key_mismatch', `cluster.key does not match this cluster's key (fingerprint ${theirs.slice(0, 12)}…, this node ${mine.slice(0, 12)}…): the node is refused; use the cluster's key`);
     }
-    this.startedAt = Date.now();
+    this.startedAt = (this.o.now ?? Date.now)();
     await this.beat();
     this.timer = setInterval(() => void this.beat().catch((err: unknown) => this.o.log.warn({ err: errorMessage(err) }, 'cluster heartbeat failed; retrying')), this.o.heartbeatMs);
     this.timer.unref();
@@ -58,15 +62,16 @@ export class NodeRegistry {
   }
 
   private async write(status: 'up' | 'left'): Promise<void> {
-    const before = Date.now();
+    const now = this.o.now ?? Date.now;
+    const before = now();
     const dbNow = await this.o.repo.dbNow();
-    const after = Date.now();
+    const after = now();
     this.skewMs = Math.round((before + after) / 2 - dbNow);
     if (Math.abs(this.skewMs) > this.o.maxClockSkewMs) {
       this.o.log.warn({ skewMs: this.skewMs, maxClockSkewMs: this.o.maxClockSkewMs }, 'this node\'s clock differs from the database\'s: fix NTP on this host (segment times come from the node clock)');
     }
     const row: NodeRow = {
-      nodeId: this.o.nodeId, roles: this.o.roles, capacity: this.o.capacity, version: this.o.version, host: hostname(), apiUrl: this.o.apiUrl,
+      nodeId: this.o.nodeId, roles: this.o.roles, capacity: this.o.capacity, version: this.o.version, host: hostname(), apiUrl: this.o.apiUrlOf?.() ?? this.o.apiUrl,
       startedAt: this.startedAt, heartbeatAt: dbNow, clockSkewMs: this.skewMs, load: this.o.load(), status,
     };
     await this.o.repo.upsertNode(row);

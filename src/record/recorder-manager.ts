@@ -1,3 +1,4 @@
+import { coldStorageIds } from '../config/tiers.schema';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { EventBus, Subscription } from '../bus/bus';
@@ -37,6 +38,15 @@ export interface RecorderManagerOptions {
   recorder?: Pick<RecorderOptions, 'supervisor' | 'retryMs' | 'sourceTimeoutMs'>;
   /** Full re-read of the inventory, in case an event was missed (default 60 s). */
   resyncIntervalMs?: number;
+  /** Cluster mode: only the cameras whose recorder lease this node holds (absent: every camera). */
+  assignment?: CameraAssignment;
+}
+
+/** Which cameras this node records (cluster mode, src/cluster): consulted on every inventory read. */
+export interface CameraAssignment {
+  holds(cameraId: string): boolean;
+  /** Why the camera came to this node ('failover', 'handover'): the reason of the gap before its first segment here. */
+  gapReason(cameraId: string): GapReason | undefined;
 }
 
 /**
@@ -98,6 +108,20 @@ export class RecorderManager {
     await this.chain;
   }
 
+  /** Cluster mode: the camera was assigned to this node; resolves once its recorder started (or failed to). */
+  async assigned(cameraId: string): Promise<void> {
+    this.enqueue(() => this.refresh(cameraId));
+    await this.chain;
+  }
+
+  /**
+   * Cluster mode: the camera is no longer this node's; resolves once its ffmpeg stopped and what it wrote is
+   * indexed. Not queued behind the inventory chain (a stuck database read must not delay a fence).
+   */
+  async unassigned(cameraId: string): Promise<void> {
+    await this.remove(cameraId, 'camera no longer assigned to this node; its recording here stopped');
+  }
+
   private enqueue(fn: () => Promise<void>): void {
     this.chain = this.chain.then(async () => {
       if (!this.stopped) await fn();
@@ -128,6 +152,7 @@ export class RecorderManager {
   }
 
   private async ensure(cam: Camera): Promise<void> {
+    if (!this.mine(cam.id)) return this.remove(cam.id, 'camera no longer assigned to this node; its recording here stopped');
     const known = this.recorders.get(cam.id);
     if (known && known.updatedAt === cam.updatedAt) return; // unchanged since read: no credential read
     let source;
@@ -150,6 +175,7 @@ export class RecorderManager {
       }
       return;
     }
+    if (!this.mine(cam.id) || this.stopped) return; // the lease went while the credentials were read
     const storage = this.storageFor(cam.id);
     const rec = new Recorder({
       camera, storage, node: this.o.node ?? this.o.config.site.id, index: this.index, tools: this.o.tools ?? DEFAULT_TOOLS,
@@ -158,7 +184,8 @@ export class RecorderManager {
     this.recorders.set(cam.id, { rec, signature, updatedAt: cam.updatedAt });
     try {
       if (this.o.gate?.paused(storage.id)) await rec.pause((this.o.gate.states().find((s) => s.storage === storage.id)?.reason ?? 'storage_paused') as GapReason);
-      await rec.start();
+      await rec.start(this.o.assignment?.gapReason(cam.id));
+      if (!this.mine(cam.id)) await this.remove(cam.id, 'camera no longer assigned to this node; its recording here stopped'); // lease gone while starting
     } catch (err) {
       this.recorders.delete(cam.id); // tried again at the next re-read
       await rec.stop();
@@ -166,12 +193,16 @@ export class RecorderManager {
     }
   }
 
-  private async remove(id: string): Promise<void> {
+  private mine(cameraId: string): boolean {
+    return !this.o.assignment || this.o.assignment.holds(cameraId);
+  }
+
+  private async remove(id: string, why = 'camera no longer in the inventory; its recording stopped (recordings stay until retention removes them)'): Promise<void> {
     const cur = this.recorders.get(id);
     if (!cur) return;
     this.recorders.delete(id);
     await cur.rec.stop();
-    this.log.info({ cameraId: id }, 'camera no longer in the inventory; its recording stopped (recordings stay until retention removes them)');
+    this.log.info({ cameraId: id }, why);
   }
 
   private async applyGate(storage: string, paused: boolean, reason: GapReason): Promise<void> {
@@ -184,7 +215,8 @@ export class RecorderManager {
 
   /** A camera always records to the same storage: chosen by a stable hash of its id. */
   private storageFor(cameraId: string): { id: string; root: string } {
-    const list = this.o.config.recording.storages;
+    const cold = coldStorageIds(this.o.config.recording.tiers); // tier targets (src/storage-tiers) are never recorded into
+    const list = this.o.config.recording.storages.filter((s) => !cold.has(s.id));
     const h = createHash('sha256').update(cameraId).digest().readUInt32BE(0);
     const s = list[h % list.length]!;
     return { id: s.id, root: path.resolve(this.o.config.dataDir, s.path) };

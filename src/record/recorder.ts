@@ -111,15 +111,18 @@ export class Recorder extends EventEmitter<{ segment: [NewSegment]; status: [Rec
     return { ...this.st, spooled: this.journal.size };
   }
 
-  /** Picks up what a previous process left (spool, .incoming), then starts recording. */
-  async start(): Promise<void> {
+  /**
+   * Picks up what a previous process left (spool, .incoming), then starts recording. `gapReason`: why the
+   * camera was not recorded before (cluster mode: 'failover' / 'handover' when it moved from another node).
+   */
+  async start(gapReason: GapReason = 'stopped'): Promise<void> {
     await mkdir(this.closer.incomingDir, { recursive: true });
     await this.journal.load();
     const leftovers = (await readdir(this.closer.incomingDir)).filter((n) => n.endsWith('.ts')).sort();
     for (const name of leftovers) await this.closeUnlisted(name, null, null);
     if (leftovers.length) this.log.info({ files: leftovers.length }, 'segments left in .incoming by the previous run indexed');
     // Not recorded from the last segment (or from now, for a camera never recorded) until the first new one.
-    await this.journal.push({ op: 'gap_open', cameraId: this.cameraId, startMs: null, orMs: this.clock.now(), reason: 'stopped' });
+    await this.journal.push({ op: 'gap_open', cameraId: this.cameraId, startMs: null, orMs: this.clock.now(), reason: gapReason });
     this.gapOpen = true;
     if (this.pausedFor) this.setState('paused', this.pausedFor, `${this.pausedFor}: recording paused while storage '${this.o.storage.id}' is full (free space or release legal holds)`);
     else this.launch();

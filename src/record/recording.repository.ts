@@ -7,6 +7,8 @@ import type { Db } from '../store/store';
 export const GAP_REASONS = [
   'exited', 'stalled', 'unreachable', 'auth_failed', 'not_found', 'invalid_data', 'restarted', 'stopped',
   'storage_paused', 'storage_full', 'storage_full_held',
+  // cluster mode (src/cluster): the camera moved to this node because its recorder node died (failover) or gave it back (handover)
+  'failover', 'handover',
 ] as const;
 export type GapReason = (typeof GAP_REASONS)[number];
 /** Reasons that are failures of the source or of ffmpeg (as opposed to planned stops and storage pauses). */
@@ -38,14 +40,17 @@ export class RecordingRepository {
    * Opens a gap at `startMs`. When one is open already: an `exited` gap takes the more precise
    * reason of a later failure (same outage); a gap of a planned stop (stopped, restarted, storage_*)
    * ends where a failure of the source begins, and a gap with the failure's reason follows it;
-   * otherwise nothing changes. `startMs` null = at the end of the camera's latest segment, or at
+   * a 'failover' takes over an open planned gap (its node died); otherwise nothing changes. `startMs` null = at the end of the camera's latest segment, or at
    * `orMs` when it has none (nothing happens without either).
    */
   async openGap(cameraId: string, startMs: number | null, reason: GapReason, orMs?: number): Promise<void> {
     const open = await this.db.selectFrom('recording_gaps').select(['id', 'reason', 'start_ms']).where('camera_id', '=', cameraId).where('end_ms', 'is', null).executeTakeFirst();
     if (open) {
       const failure = SOURCE_FAILURES.includes(reason);
-      if (open.reason === 'exited' && failure && reason !== 'exited') {
+      if (reason === 'failover' && (open.reason === 'stopped' || open.reason === 'handover')) {
+        // Cluster mode: the node that opened it died before its first segment; the outage is the failover's.
+        await this.db.updateTable('recording_gaps').set({ reason }).where('id', '=', open.id).execute();
+      } else if (open.reason === 'exited' && failure && reason !== 'exited') {
         await this.db.updateTable('recording_gaps').set({ reason }).where('id', '=', open.id).execute();
       } else if (!SOURCE_FAILURES.includes(open.reason as GapReason) && failure && startMs !== null) {
         if (startMs <= Number(open.start_ms)) {

@@ -51,6 +51,9 @@ export class Store {
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.postgresUrl, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
     pool.on('error', () => undefined); // idle-client errors surface on the next query instead of crashing the process
+    // A checked-out client (inside a transaction) whose connection drops (PostgreSQL restarting) emits 'error' on
+    // itself: without a listener the process dies. The failed query rejects; the pool discards the client on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     try {
       const c = await pool.connect();
       c.release();
