@@ -9,7 +9,7 @@
  *     pool?,             // the process's shared DetectorPool (server); without it `detector` or the built-in one is used
  *     detector?,         // an in-process Detector (CLI, benchmarks); the counter does not close it
  *     threshold?,        // person score threshold (default COUNT_THRESHOLDS[family], calibrated on MOT17)
- *     tiling?: { mode?: 'auto'|'always'|'never', tileSize?, overlap?, maxTiles? },
+ *     tiling?: { mode?: 'auto'|'always'|'never', tileSize?, overlap?, maxTiles?, refine?: { enabled?, threshold?, … } },
  *     density?: { maxSide?, threads? },
  *     auto?: { denseAbove?, sparseBelow? },   // hysteresis of 'auto', in persons per frame
  *     source?,           // names the requests in the pool's errors (e.g. the camera id)
@@ -84,6 +84,7 @@ export interface CreateCrowdCounterOptions {
 
 export { COUNT_THRESHOLDS, PERSON_THRESHOLD } from './detector-counter';
 export type { TilingOptions } from './tiling';
+export type { RefineOptions } from './refine';
 export type { DensityOptions } from './density-counter';
 export type { AutoOptions } from './auto';
 export { loadDensityModel, type DensityModel } from './density-model';

@@ -21,10 +21,11 @@ test('pool-backed counter: the default detector’s calibrated threshold, tiles 
     assert.equal(viaPool.threshold, PERSON_THRESHOLD);
     const a = await viaPool.count(img);
     const b = await (await DetectorCounter.create({ detector: local })).count(img);
-    assert.equal(a.tiles, 7);
+    assert.ok(a.tiles >= 7, `whole frame + 6 tiles (+ refinement sub-tiles): ${a.tiles}`);
+    assert.equal(a.tiles, b.tiles);
     assert.equal(a.count, b.count);
     assert.ok(Math.abs(a.count - 16) <= 3, `MOT17-02 frame 1: ${a.count}`);
-    assert.equal(pool.stats().completed, 7);
+    assert.equal(pool.stats().completed, a.tiles);
     const c = await createCrowdCounter({ kind: 'detector', pool, source: 'cam-2' });
     const ac = new AbortController();
     ac.abort();

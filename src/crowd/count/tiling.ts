@@ -9,6 +9,7 @@
  */
 import type { Box, Detection, RgbImage } from '../../detect/types';
 import { ValidationError } from '../../core/errors';
+import type { RefineOptions } from './refine';
 
 export interface TilingOptions {
   /**
@@ -23,6 +24,8 @@ export interface TilingOptions {
   overlap?: number;
   /** Most tiles per frame (default 6); the tile grows when more would be needed. */
   maxTiles?: number;
+  /** Scale-adaptive refinement: coarse tiles whose people are small are re-run as 2×2 sub-tiles (refine.ts). */
+  refine?: RefineOptions;
 }
 
 export interface Tile {
@@ -96,6 +99,8 @@ export interface Candidate {
   cut: boolean;
   /** Box height as the model saw it (model input pixels): small people score lower. */
   modelHeight: number;
+  /** From a refinement sub-tile (refine.ts). */
+  fine?: boolean;
 }
 
 /** How close (px) to an inner tile edge a box must end to count as cut by it. */
