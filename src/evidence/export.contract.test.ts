@@ -6,6 +6,7 @@ import { ENGINES } from '../../test/support/engines';
 import type { ActionContext } from '../core/context';
 import { keysDir } from '../app/app';
 import { openEvidenceSite, principal, seedFootage, T0, type EvidenceSite } from './evidence.fixtures';
+import { BREAK_GLASS_CASE_PREFIX } from './export.service';
 import { trustFrom } from './trust';
 import { verifyBundle } from './verify';
 
@@ -23,6 +24,11 @@ for (const engine of ENGINES) {
       await seedFootage(site.sv.store.db, site.storageRoot, 'cam-1', T0, { count: 3 });
       await seedFootage(site.sv.store.db, site.storageRoot, 'cam-2', T0, { count: 2 });
       await seedFootage(site.sv.store.db, site.storageRoot, 'cam-h', T0, { count: 1 });
+      // Real cases (the policy's 'exports' row checks they exist, are open and name the caller).
+      const open = (p: typeof inv, ref: string) => site.sv.forensic.cases.create(ctx(p), { ref, purpose: `Investigation ${ref}`, authorisedUsers: [], expiresAt: Date.now() + 86_400_000 });
+      for (const ref of ['HK-2026-0042', 'C-1', 'C-3', 'C-5', 'C-6', 'C-7', 'C-9']) await open(inv, ref);
+      await open(central, 'C-2');
+      await site.sv.forensic.cases.close(ctx(inv), 'C-9', 'solved');
     });
     after(() => site.cleanup());
 
@@ -59,15 +65,51 @@ for (const engine of ENGINES) {
 
     test('without a case reference the export is refused, and the refusal is audited', async () => {
       await assert.rejects(site.sv.evidence.create(ctx(inv), { cameraIds: ['cam-1'], fromMs: T0, toMs: T0 + 5 * S, purpose: 'curiosity' }), (e: Error & { code?: string; status?: number }) => {
-        assert.equal(e.code, 'case_ref_required');
+        assert.equal(e.code, 'case_required');
         assert.equal(e.status, 400);
         return true;
       });
       const refused = (await audits('export.create')).find((r) => r.outcome === 'denied');
       assert.ok(refused, 'a denied export.create record');
-      assert.equal((refused.details as { reason: string }).reason, 'case_ref_missing');
+      assert.equal((refused.details as { reason: string }).reason, 'case_required');
+      assert.equal((refused.details as { policy: string }).policy, 'exports');
       assert.deepEqual(refused.cameraIds, ['cam-1']);
       assert.equal(refused.actorId, inv.userId);
+    });
+
+    test('a case reference that is unknown, closed, or does not name the caller is refused and audited', async () => {
+      const attempt = (p: typeof inv, caseRef: string) => site.sv.evidence.create(ctx(p, { caseRef }), { cameraIds: ['cam-1'], fromMs: T0, toMs: T0 + 5 * S, purpose: 'p' });
+      const refusedFor = async (caseRef: string) => (await audits('export.create')).find((r) => r.outcome === 'denied' && r.caseRef === caseRef);
+      for (const [p, ref, code] of [[inv, 'HK-INVENTED-1', 'case_not_authorised'], [inv, 'C-9', 'case_closed'], [inv, 'C-2', 'case_not_authorised']] as const) {
+        await assert.rejects(attempt(p, ref), (e: Error & { code?: string; status?: number }) => {
+          assert.equal(e.code, code, `${ref}: ${e.message}`);
+          assert.equal(e.status, 403);
+          return true;
+        });
+        const rec = await refusedFor(ref);
+        assert.ok(rec, `the refusal for case ${ref} is audited`);
+        assert.equal((rec.details as { reason: string }).reason, code);
+        assert.equal(rec.actorId, inv.userId);
+      }
+      assert.equal((await site.sv.store.db.selectFrom('evidence_exports').select('id').where('case_ref', 'in', ['HK-INVENTED-1', 'C-9', 'C-2']).execute()).length, 0, 'no export was recorded');
+    });
+
+    test('under an active break-glass an export goes through without a case, marked and audited with the break-glass id', async () => {
+      const bg = await site.sv.governance.breakGlass.start(ctx(inv), 'Child missing near the gate, footage needed now');
+      const ex = await site.sv.evidence.create(ctx(inv), { cameraIds: ['cam-1'], fromMs: T0, toMs: T0 + 4 * S, purpose: 'missing child' });
+      assert.equal(ex.caseRef, `${BREAK_GLASS_CASE_PREFIX}${bg.id}`);
+      await site.sv.evidence.idle();
+      assert.equal((await site.sv.evidence.get(ctx(inv), ex.id)).status, 'done');
+      const rec = (await audits('export.create')).find((r) => r.targetId === ex.id);
+      assert.equal(rec?.outcome, 'ok');
+      assert.equal((rec?.details as { breakGlassId?: string }).breakGlassId, bg.id);
+      assert.equal(rec?.caseRef ?? null, null, 'no case is claimed');
+      const d = await site.sv.evidence.download(ctx(inv), ex.id);
+      d.stream.resume();
+      const [dl] = await audits('export.download');
+      assert.equal(dl!.targetId, ex.id);
+      assert.equal((dl!.details as { breakGlassId?: string }).breakGlassId, bg.id);
+      assert.equal(dl!.caseRef ?? null, null);
     });
 
     test('a header and a body case reference that differ are refused', async () => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { AccessPolicy } from '../access/policy';
 import { authorize } from '../auth/guard';
 import { isUnrestricted, type Scope } from '../auth/permissions';
 import type { Camera } from '../cameras/camera.model';
@@ -40,7 +41,12 @@ export interface ExportServiceOptions {
   softwareVersion: string;
   /** Exports built at the same time; more wait their turn (status running, progress 0). */
   maxConcurrent?: number;
+  /** The purpose-bound access policy (row 'exports'); app.ts passes the configured one, fixtures get the default table. */
+  access?: AccessPolicy;
 }
+
+/** The case reference an export made under break-glass carries in its record and manifest (no case stood behind it). */
+export const BREAK_GLASS_CASE_PREFIX = 'break-glass:';
 
 export interface CreateExportInput {
   cameraIds: string[];
@@ -105,7 +111,11 @@ export class ExportService {
   private readonly waiting: Array<() => void> = [];
   private ffmpegVersion?: Promise<string>;
 
-  constructor(private readonly o: ExportServiceOptions) {}
+  private readonly access: AccessPolicy;
+
+  constructor(private readonly o: ExportServiceOptions) {
+    this.access = o.access ?? new AccessPolicy({ store: o.store, audit: o.audit, clock: o.clock, log: o.log });
+  }
 
   /** Privacy (src/privacy): refuses the original of a masked camera to users without privacy.unmask. */
   private downloadGate?: (ctx: ActionContext, exportId: string, cameraIds: readonly string[]) => Promise<void>;
@@ -139,13 +149,11 @@ export class ExportService {
 
   private async start(ctx: ActionContext, input: CreateExportInput, per: { ranges: ExportRange[]; journey?: JourneyManifest } | null): Promise<ExportView> {
     const scopes = authorize(ctx, 'export.create');
-    const caseRef = this.caseRefOf(ctx, input);
+    const bodyRef = this.caseRefOf(ctx, input);
     const purpose = input.purpose?.trim() || ctx.purpose?.trim() || '';
-    const actx: ActionContext = { ...ctx, caseRef: caseRef || undefined, purpose: purpose || undefined };
+    let actx: ActionContext = { ...ctx, caseRef: bodyRef || undefined, purpose: purpose || undefined };
     const rangeDetails = per ? { ranges: per.ranges, ...(per.journey ? { journey: { anchorTrackId: per.journey.anchorTrackId, steps: per.journey.steps.length } } : {}) } : {};
     const base = { action: 'export.create', targetType: 'export', cameraIds: input.cameraIds.slice(0, MAX_EXPORT_CAMERAS), details: { fromMs: input.fromMs, toMs: input.toMs, ...rangeDetails } };
-    if (!caseRef) await this.refuse(actx, base, 'case_ref_missing', new UserError('case_ref_required', 'An evidence export needs a case reference: send the X-Case-Ref header or caseRef in the body. The refused attempt has been audited.'));
-    if (!purpose) await this.refuse(actx, base, 'purpose_missing', new UserError('purpose_required', 'An evidence export needs a purpose (purpose in the body). The refused attempt has been audited.'));
     const ids = [...new Set(input.cameraIds)];
     if (ids.length === 0 || ids.length > MAX_EXPORT_CAMERAS) throw new ValidationError(`cameraIds: give 1 to ${MAX_EXPORT_CAMERAS} cameras`);
     const clips: ExportRange[] = per ? per.ranges : ids.map((cameraId) => ({ cameraId, fromMs: input.fromMs, toMs: input.toMs }));
@@ -159,11 +167,20 @@ export class ExportService {
     for (const id of ids) {
       const cam = await new CameraRepository(this.o.store.db).get(id, scopes);
       if (!cam) await this.refuse(actx, base, 'camera_not_found', new NotFoundError('camera', id), { cameraId: id });
-      const org = await new OrganisationRepository(this.o.store.db).get(cam!.owner);
-      if (!cam!.sharing.playbackAllowed || org?.policy.playbackAllowed === false) {
-        await this.refuse(actx, base, 'playback_not_allowed', new UserError('playback_not_allowed', `The owner of camera ${id} (${cam!.owner}) does not allow playback of its recordings, so they cannot be exported`, { cameraId: id }, 403), { cameraId: id });
-      }
       cameras.set(id, cam!);
+    }
+    // The policy table's 'exports' row: a purpose and a real, open case naming the caller (or the caller's active
+    // break-glass); refusals are audited under export.create by the policy or the case gate.
+    actx = await this.access.require(actx, 'exports', { action: 'export.create', cameras: [...cameras.values()], details: base.details });
+    // The signed manifest names a case (or the break-glass) and a purpose whatever the table says, and system callers skip the policy.
+    if (!actx.caseRef && !actx.breakGlassId) await this.refuse(actx, base, 'case_required', new UserError('case_required', 'An evidence export needs a case reference: send the X-Case-Ref header or caseRef in the body. The refused attempt has been audited.'));
+    if (!purpose) await this.refuse(actx, base, 'purpose_required', new UserError('purpose_required', 'An evidence export needs a purpose (purpose in the body). The refused attempt has been audited.'));
+    const caseRef = actx.caseRef ?? `${BREAK_GLASS_CASE_PREFIX}${actx.breakGlassId}`;
+    for (const cam of cameras.values()) {
+      const org = await new OrganisationRepository(this.o.store.db).get(cam.owner);
+      if (!cam.sharing.playbackAllowed || org?.policy.playbackAllowed === false) {
+        await this.refuse(actx, base, 'playback_not_allowed', new UserError('playback_not_allowed', `The owner of camera ${cam.id} (${cam.owner}) does not allow playback of its recordings, so they cannot be exported`, { cameraId: cam.id }, 403), { cameraId: cam.id });
+      }
     }
     const segments: Segment[][] = [];
     for (const c of clips) {
@@ -183,7 +200,7 @@ export class ExportService {
     };
     await this.o.store.transaction(async (tx) => {
       await new ExportRepository(tx).insert(rec);
-      await this.o.audit.record(tx, actx, { ...base, targetId: id, cameraIds: ids, details: { cameras: ids, fromMs: input.fromMs, toMs: input.toMs, from: iso(input.fromMs), to: iso(input.toMs), caseRef, purpose, ...rangeDetails } });
+      await this.o.audit.record(tx, actx, { ...base, targetId: id, cameraIds: ids, details: { cameras: ids, fromMs: input.fromMs, toMs: input.toMs, from: iso(input.fromMs), to: iso(input.toMs), caseRef: actx.caseRef ?? null, purpose, ...rangeDetails } });
     });
     const job = { progress: 0, done: Promise.resolve() };
     this.jobs.set(id, job);
@@ -209,7 +226,9 @@ export class ExportService {
     if (sha !== rec.manifestSha256) throw new OperationalError('bundle_altered', `The manifest of export ${id} on disk is not the one recorded when it was made (SHA-256 ${sha}, recorded ${rec.manifestSha256}); it is not served`);
     const files = await bundleTarFiles(rec.path, id, rec.createdAt);
     const size = tarSize(files);
-    await this.o.store.transaction((tx) => this.o.audit.record(tx, { ...ctx, caseRef: rec.caseRef, purpose: ctx.purpose ?? rec.purpose }, { action: 'export.download', targetType: 'export', targetId: id, cameraIds: rec.cameraIds, details: { manifestSha256: sha, bytes: size } }));
+    const bg = rec.caseRef.startsWith(BREAK_GLASS_CASE_PREFIX) ? rec.caseRef.slice(BREAK_GLASS_CASE_PREFIX.length) : null; // made under break-glass: no case to name
+    const dctx: ActionContext = bg ? { ...ctx, caseRef: undefined, breakGlassId: ctx.breakGlassId ?? bg } : { ...ctx, caseRef: rec.caseRef };
+    await this.o.store.transaction((tx) => this.o.audit.record(tx, { ...dctx, purpose: ctx.purpose ?? rec.purpose }, { action: 'export.download', targetType: 'export', targetId: id, cameraIds: rec.cameraIds, details: { manifestSha256: sha, bytes: size } }));
     return { filename: `${id}.tar`, size, stream: tarStream(files), manifestSha256: sha };
   }
 

@@ -43,6 +43,8 @@ before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'sv-verify-'));
   siteKeys = keysDir(site.sv.config);
   await seedFootage(site.sv.store.db, site.storageRoot, 'cam-1', T0, { count: 4, skip: [2] });
+  // A real, open case naming the exporter (the access policy's 'exports' row checks it).
+  await site.sv.forensic.cases.create(ctx, { ref: 'HK-2026-7', purpose: 'verify tests', authorisedUsers: [], expiresAt: Date.now() + 86_400_000 });
   bundle = await exportRange('cam-1', T0 + 3_500, T0 + 17_300);
 });
 after(async () => {

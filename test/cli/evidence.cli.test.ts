@@ -28,6 +28,8 @@ before(async () => {
   await seedFootage(srv.running.sv.store.db, path.join(srv.dataDir, 'recordings'), 'cam-7', T0, { count: 2 });
   await srv.createUser('det', 'Mongkok-Harbour-Pass-88', [{ role: 'investigator' }]);
   token = await srv.token('det');
+  // A real, open case naming det (the access policy's 'exports' row checks the reference against the cases).
+  await srv.running.sv.forensic.cases.create(sys, { ref: 'HK-CLI-1', purpose: 'CLI test', authorisedUsers: ['det'], expiresAt: Date.now() + 86_400_000 });
 });
 after(async () => {
   await srv.close();

@@ -5,6 +5,7 @@ import type { PlaybackService } from '../../playback/playback.service';
 import { parseRange } from '../../playback/segment-file';
 import type { SnapshotService } from '../../playback/snapshot.service';
 import { commonErrors, errorBodySchema, type ZApp } from '../types';
+import { relayPeerResponse } from './cluster-segments.routes';
 
 const epochMs = z.string().regex(/^\d{1,15}$/, 'integer UTC milliseconds').transform(Number);
 const windowQuery = z.strictObject({
@@ -39,12 +40,13 @@ export function registerPlaybackRoutes(app: ZApp, deps: { playback: PlaybackServ
       params: cameraParams,
       querystring: windowQuery.extend({
         purpose: z.string().max(500).optional().describe('Why you watch, when X-Purpose cannot be sent (players that fetch the playlist themselves)'),
+        caseRef: z.string().max(100).optional().describe('The case (for residential-facing or third-party cameras), when X-Case-Ref cannot be sent'),
         unmask: z.enum(['0', '1']).default('0').describe('1 = lift the camera\'s privacy masks (needs privacy.unmask; audited as unmasked)'),
       }),
       response: { 200: z.string().describe('application/vnd.apple.mpegurl'), ...commonErrors },
     },
   }, async (req, reply) => {
-    const ctx = { ...req.actx, purpose: req.actx.purpose ?? (req.query.purpose?.trim() || undefined) };
+    const ctx = { ...req.actx, purpose: req.actx.purpose ?? (req.query.purpose?.trim() || undefined), caseRef: req.actx.caseRef ?? (req.query.caseRef?.trim() || undefined) };
     const text = await deps.playback.playlist(ctx, req.params.id, req.query.from, req.query.to, req.query.unmask === '1');
     return reply.header('content-type', 'application/vnd.apple.mpegurl').header('cache-control', 'no-store').send(text);
   });
@@ -58,7 +60,9 @@ export function registerPlaybackRoutes(app: ZApp, deps: { playback: PlaybackServ
       response: { 200: z.any().describe('video/mp2t'), 206: z.any().describe('video/mp2t (partial)'), 416: errorBodySchema, ...commonErrors },
     },
   }, async (req, reply) => {
-    const { file } = await deps.playback.segment(req.actx, req.params.id);
+    const src = await deps.playback.segmentSource(req.actx, req.params.id, req.headers.range);
+    if (src.kind === 'remote') return relayPeerResponse(reply, src.response); // held by another cluster node (src/storage-tiers)
+    const { file } = src;
     const r = parseRange(req.headers.range, file.size);
     if (r === 'unsatisfiable') {
       void reply.header('content-range', `bytes */${file.size}`);

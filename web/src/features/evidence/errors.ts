@@ -9,7 +9,7 @@ export function exportErrorText(t: TFunction, err: unknown): string {
   const d = err.details ?? {};
   const camera = typeof d.cameraId === 'string' ? d.cameraId : typeof d.id === 'string' ? d.id : '';
   switch (err.code) {
-    case 'case_ref_required':
+    case 'case_required':
       return t('evidence.errors.caseRequired');
     case 'no_recordings':
       return t('evidence.errors.noRecordings', { camera, from: formatHkt(Number(d.fromMs)), to: formatHkt(Number(d.toMs)) });

@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { replaceHash, useRouteParams } from '../../app/router';
 import { formatHkt, parseHktLocal } from '../../time/format';
 import { CameraPicker } from '../live/CameraPicker';
-import { BreakGlassButton } from '../governance/access/BreakGlassButton';
+import { CaseFields } from '../plates/CaseFields';
+import { useCaseContext } from '../plates/useCaseContext';
 import { PurposeField } from '../live/PurposeField';
 import { PlaybackTile } from './PlaybackTile';
 import { SyncGroup, type SyncState } from './sync';
@@ -37,6 +38,9 @@ export function PlaybackPage() {
   const [endInput, setEndInput] = useState('');
   const [lengthMs, setLengthMs] = useState(60 * MIN);
   const [purpose, setPurpose] = useState('');
+  // The case of the tab (shared with search and plates): residential-facing and third-party cameras play only inside one.
+  const [caseCtx, setCaseCtx] = useCaseContext();
+  const [breakGlass, setBreakGlass] = useState(false);
   const [sync, setSync] = useState<SyncState>({ clockMs: null, playing: true, rate: 1, uncovered: [] });
 
   useEffect(() => {
@@ -87,7 +91,7 @@ export function PlaybackPage() {
             {t('playback.load')}
           </button>
           <PurposeField value={purpose} onCommit={setPurpose} />
-          <BreakGlassButton />
+          <CaseFields value={caseCtx} onChange={setCaseCtx} withPurpose={false} onBreakGlass={setBreakGlass} />
         </div>
       </div>
       <div className="playback-controls card">
@@ -117,6 +121,8 @@ export function PlaybackPage() {
             fromMs={win.fromMs}
             toMs={win.toMs}
             purpose={purpose}
+            caseRef={caseCtx.caseRef}
+            breakGlass={breakGlass}
             group={group}
             clockMs={sync.clockMs}
             uncovered={sync.uncovered.includes(id)}

@@ -15,6 +15,10 @@ interface Props {
   fromMs: number;
   toMs: number;
   purpose: string;
+  /** The case (needed for residential-facing or third-party cameras); a tile refused for want of one retries when it changes. */
+  caseRef: string;
+  /** The user's break-glass is active: a tile refused for want of a case retries when it starts. */
+  breakGlass: boolean;
   group: SyncGroup;
   clockMs: number | null;
   uncovered: boolean;
@@ -22,7 +26,10 @@ interface Props {
 }
 
 /** One camera's recordings: the video (hls.js, in step with the others) and its timeline. */
-export function PlaybackTile({ cameraId, fromMs, toMs, purpose, group, clockMs, uncovered, onRemove }: Props) {
+/** Refusals of the playlist that a (different) case or a break-glass may lift. */
+const CASE_REFUSALS = new Set(['case_required', 'case_not_authorised', 'case_closed', 'case_expired']);
+
+export function PlaybackTile({ cameraId, fromMs, toMs, purpose, caseRef, breakGlass, group, clockMs, uncovered, onRemove }: Props) {
   const { t } = useTranslation();
   const videoRef = useRef<HTMLVideoElement>(null);
   const { camera } = useCamera(cameraId);
@@ -32,6 +39,14 @@ export function PlaybackTile({ cameraId, fromMs, toMs, purpose, group, clockMs, 
   const [ready, setReady] = useState(false);
   const { can } = useAuth();
   const events = useTimelineEvents(cameraId, fromMs, toMs, can('analytics.read'));
+  // The case is read when the player starts; changing it reloads only a tile that was refused for want of one.
+  const caseNow = useRef(caseRef);
+  caseNow.current = caseRef;
+  const [attempt, setAttempt] = useState(0);
+  const refusedForCase = vodError !== null && CASE_REFUSALS.has(vodError.code);
+  useEffect(() => {
+    if (refusedForCase) setAttempt((a) => a + 1);
+  }, [caseRef, breakGlass]);
 
   useEffect(() => {
     const ac = new AbortController();
@@ -51,7 +66,7 @@ export function PlaybackTile({ cameraId, fromMs, toMs, purpose, group, clockMs, 
     if (!playable || !video) return;
     setVodError(null);
     const player = new VodPlayer(video, {
-      url: playlistUrl(cameraId, fromMs, toMs, purpose),
+      url: playlistUrl(cameraId, fromMs, toMs, purpose, caseNow.current),
       onReady: () => {
         setReady(true);
         group.ready(cameraId);
@@ -71,7 +86,7 @@ export function PlaybackTile({ cameraId, fromMs, toMs, purpose, group, clockMs, 
       player.destroy();
       setReady(false);
     };
-  }, [playable, cameraId, fromMs, toMs, purpose, group]);
+  }, [playable, cameraId, fromMs, toMs, purpose, group, attempt]);
 
   let notice: string | null = null;
   if (loadError !== null) notice = errorText(t, loadError);

@@ -8,9 +8,9 @@ export function fetchTimeline(cameraId: string, fromMs: number, toMs: number, si
   return request<Timeline>(`/api/cameras/${encodeURIComponent(cameraId)}/timeline`, { query: { from: fromMs, to: toMs }, signal });
 }
 
-/** The HLS playlist URL (hls.js fetches it with the session cookie; the purpose goes in the query). */
-export function playlistUrl(cameraId: string, fromMs: number, toMs: number, purpose: string): string {
-  return buildUrl(`/api/cameras/${encodeURIComponent(cameraId)}/playback.m3u8`, { from: fromMs, to: toMs, purpose: purpose || undefined });
+/** The HLS playlist URL (hls.js fetches it with the session cookie; the purpose and the case go in the query). */
+export function playlistUrl(cameraId: string, fromMs: number, toMs: number, purpose: string, caseRef = ''): string {
+  return buildUrl(`/api/cameras/${encodeURIComponent(cameraId)}/playback.m3u8`, { from: fromMs, to: toMs, purpose: purpose || undefined, caseRef: caseRef || undefined });
 }
 
 export function snapshotUrl(cameraId: string, atMs: number): string {

@@ -9,12 +9,13 @@ import { CaseCreateForm } from './CaseCreateForm';
 import { searchApi } from './searchApi';
 import type { Case } from './types';
 import { BreakGlassButton } from '../governance/access/BreakGlassButton';
+import type { BreakGlass } from '../governance/api';
 
 /**
  * My cases: open one to work in it (its reference goes with every search as X-Case-Ref), create one,
  * close one with a reason. Forensic search refuses to run outside an open case.
  */
-export function CasePanel({ value, onChange }: { value: CaseContext; onChange(c: CaseContext): void }) {
+export function CasePanel({ value, onChange, onBreakGlass }: { value: CaseContext; onChange(c: CaseContext): void; onBreakGlass?(b: BreakGlass | null): void }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const mayManage = can('case.manage');
@@ -73,7 +74,7 @@ export function CasePanel({ value, onChange }: { value: CaseContext; onChange(c:
         ) : (
           <span className="warn-text">{t('searchPage.cases.none')}</span>
         )}
-        <BreakGlassButton />
+        <BreakGlassButton onActive={onBreakGlass} />
       </div>
       {error !== null && (
         <p className="error" role="alert">

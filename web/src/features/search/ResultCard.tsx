@@ -9,7 +9,8 @@ interface Props {
   caseRef: string;
   track: ResultTrack;
   onSimilar(t: ResultTrack): void;
-  onFollow(t: ResultTrack): void;
+  /** Following a target across cameras records journey steps in a case: absent without one (break-glass). */
+  onFollow?(t: ResultTrack): void;
 }
 
 /** One result: the crop, when and where (HKT, camera), what was seen, and what to do with it. */
@@ -48,9 +49,11 @@ export function ResultCard({ caseRef, track, onSimilar, onFollow }: Props) {
         <button type="button" className="small" onClick={() => onSimilar(track)} disabled={!track.embeddingModel} data-testid="result-similar">
           {t('searchPage.result.similar')}
         </button>
-        <button type="button" className="small" onClick={() => onFollow(track)} disabled={!track.embeddingModel} data-testid="result-follow">
-          {t('searchPage.result.follow')}
-        </button>
+        {onFollow && (
+          <button type="button" className="small" onClick={() => onFollow(track)} disabled={!track.embeddingModel} data-testid="result-follow">
+            {t('searchPage.result.follow')}
+          </button>
+        )}
       </div>
     </li>
   );

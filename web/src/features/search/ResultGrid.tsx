@@ -10,7 +10,7 @@ interface Props {
   results: Results;
   onMore(): void;
   onSimilar(t: ResultTrack): void;
-  onFollow(t: ResultTrack): void;
+  onFollow?(t: ResultTrack): void;
 }
 
 /** Results as a grid of crops, newest first (description) or most similar first (example); "load more" by cursor. */

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { replaceHash, useRouteParams } from '../../app/router';
+import { formatHkt } from '../../time/format';
+import type { BreakGlass } from '../governance/api';
 import { useCaseContext } from '../plates/useCaseContext';
 import { CaseJourneys } from './CaseJourneys';
 import { CasePanel } from './CasePanel';
@@ -29,7 +31,17 @@ export function SearchPage() {
   const [anchor, setAnchor] = useState<string | null>(() => params.get('follow'));
   const { results, run, more, reset } = useResults(caseRef);
   const [journeyRevision, setJourneyRevision] = useState(0);
+  // Under the user's active break-glass the server lets person search through without a case (audited with its id);
+  // journeys, coverage and analysis stay case-bound (they record into a case).
+  const [breakGlass, setBreakGlass] = useState<BreakGlass | null>(null);
+  const underBreakGlass = !caseRef && breakGlass !== null;
   const noCase = !caseRef;
+  const cannotSearch = noCase && !underBreakGlass;
+  useEffect(() => {
+    if (!breakGlass) return;
+    const timer = window.setTimeout(() => setBreakGlass(null), Math.max(0, breakGlass.expiresAt - Date.now()));
+    return () => window.clearTimeout(timer);
+  }, [breakGlass]);
 
   useEffect(() => {
     setAnchor(params.get('follow'));
@@ -37,7 +49,7 @@ export function SearchPage() {
   useEffect(() => {
     reset();
     setSearched(null);
-  }, [caseRef, reset]);
+  }, [caseRef, underBreakGlass, reset]);
 
   const filterOrProblem = (): TrackFilter | null => {
     const f = toFilter(draft);
@@ -79,16 +91,21 @@ export function SearchPage() {
   return (
     <div className="page search-page">
       <h1>{t('searchPage.title')}</h1>
-      <CasePanel value={caseCtx} onChange={setCaseCtx} />
+      <CasePanel value={caseCtx} onChange={setCaseCtx} onBreakGlass={(b) => setBreakGlass(b && b.expiresAt > Date.now() ? b : null)} />
       {!noCase && <CaseJourneys caseRef={caseRef} current={anchor} revision={journeyRevision} onOpen={follow} />}
-      {noCase && (
+      {underBreakGlass && (
+        <p className="notice error" role="status" data-testid="search-break-glass" data-id={breakGlass.id}>
+          {t('governancePage.breakGlass.searchNotice', { id: breakGlass.id, time: formatHkt(breakGlass.expiresAt) })}
+        </p>
+      )}
+      {cannotSearch && (
         <p className="notice warn" role="status" data-testid="search-needs-case">
           {t('searchPage.needsCase')}
         </p>
       )}
       <div className="search-inputs">
-        <DescriptionForm draft={draft} onDraft={setDraft} disabled={noCase} busy={results.busy} onSearch={describe} />
-        <ExampleSearch disabled={noCase} busy={results.busy} onImage={similarImage} />
+        <DescriptionForm draft={draft} onDraft={setDraft} disabled={cannotSearch} busy={results.busy} onSearch={describe} />
+        <ExampleSearch disabled={cannotSearch} busy={results.busy} onImage={similarImage} />
       </div>
       {problem && (
         <p className="error" role="alert" data-testid="search-problem">
@@ -96,7 +113,7 @@ export function SearchPage() {
         </p>
       )}
       {!noCase && searched && results.query?.kind === 'description' && <CoveragePanel caseRef={caseRef} filter={searched.filter} revision={searched.revision} onIndexed={rerun} />}
-      {!noCase && <ResultGrid caseRef={caseRef} results={results} onMore={more} onSimilar={similarTo} onFollow={(tr) => follow(tr.id)} />}
+      {!cannotSearch && <ResultGrid caseRef={caseRef} results={results} onMore={more} onSimilar={similarTo} onFollow={noCase ? undefined : (tr) => follow(tr.id)} />}
       {!noCase && anchor && <JourneyPanel caseRef={caseRef} purpose={caseCtx.purpose} anchorId={anchor} onStop={() => follow(null)} onDecided={() => setJourneyRevision((r) => r + 1)} />}
     </div>
   );

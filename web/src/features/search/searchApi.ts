@@ -3,7 +3,8 @@ import { ApiError, request } from '../../api/client';
 import type { Case, CaseCreate, Coverage, JourneyExportStarted, JourneyStep, Proposals, SimilarQuery, SimilarResult, TrackPage, TrackSearch } from './types';
 import type { Job } from '../analytics/types';
 
-const caseHeaders = (caseRef: string) => ({ 'X-Case-Ref': caseRef });
+/** No header without a case: under an active break-glass the server lets person search through (audited with its id). */
+const caseHeaders = (caseRef: string): Record<string, string> => (caseRef ? { 'X-Case-Ref': caseRef } : {});
 const enc = encodeURIComponent;
 
 export const searchApi = {
