@@ -14,6 +14,7 @@ const runs = [
   ['bench/camera-list.ts', '--engine', 'postgres'],
   ['bench/audit-verify.ts', ...(smoke ? ['--records', '20000'] : [])],
   ['bench/retention-sweep.ts', '--engine', 'both'],
+  ['bench/tier-move.ts'],
   ['bench/export.ts'],
   ['bench/recorder-cpu.ts'],
   ['bench/recorder-100.ts'],
@@ -37,9 +38,16 @@ const runs = [
   ['bench/search-journey.ts', '--engine', 'both'],
   ['bench/crowd-count-error.ts'],
   ['bench/crowd-count-cost.ts'],
+  ['bench/crowd-count-refine-sweep.ts'],
   ['bench/crowd-alert-latency.ts'],
   ['bench/privacy-mask-cost.ts'],
   ['bench/privacy-redact-speed.ts'],
+  ['bench/metadata-ingest.ts'],
+  ['bench/bus-latency.ts'],
+  ['bench/sightings-100m.ts'],
+  ['bench/cluster-failover.ts'],
+  ['bench/federation-search.ts'],
+  ['bench/federation-live-delay.ts'],
 ];
 const results = [];
 for (const [script, ...args] of runs) {

@@ -4,6 +4,7 @@ import type { Database } from '../store/schema';
 import type { Db } from '../store/store';
 import { decodeCursor, encodeCursor, scopeSql } from './query';
 import type { AnalyticsEvent, EventFilter, EventKind, Page, Severity } from './types';
+import { ensureRowMonths, tableOf } from '../metadata/partitions';
 
 export type EventRow = Database['analytics_events'];
 
@@ -36,6 +37,8 @@ export class AnalyticsEventRepository {
   constructor(private readonly db: Db) {}
 
   async insert(row: EventRow): Promise<void> {
+    // PostgreSQL: analytics_events is partitioned by month of started_at (src/metadata); old footage may need one.
+    await ensureRowMonths(this.db, tableOf('events'), [row.started_at]);
     await this.db.insertInto('analytics_events').values(row).execute();
   }
 

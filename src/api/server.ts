@@ -43,12 +43,18 @@ import { registerPlanRoutes } from './routes/plan.routes';
 import { registerPredictRoutes } from './routes/predict.routes';
 import { registerRulesRoutes } from './routes/rules.routes';
 import { registerCrowdRoutes } from './routes/crowd.routes';
+import { registerDeviceRoutes } from './routes/devices.routes';
+import type { DevicesService } from '../federation/devices/devices.service';
 import type { CrowdRuntime } from '../crowd/wiring';
 import { registerPlateRoutes } from './routes/plates.routes';
 import { registerHotlistRoutes } from './routes/hotlists.routes';
 import { registerCaseRoutes } from './routes/cases.routes';
 import { registerAccessRoutes } from './routes/access.routes';
 import { registerGovernanceRoutes } from './routes/governance.routes';
+import { registerClusterRoutes } from './routes/cluster.routes';
+import { registerFederationRoutes } from './routes/federation.routes';
+import type { Federation } from '../federation/peers/wiring';
+import type { ClusterService } from '../cluster/cluster.service';
 import type { Governance } from '../governance/wiring';
 import { registerSearchRoutes } from './routes/search.routes';
 import type { Forensic } from '../search/index';
@@ -64,6 +70,8 @@ import { registerEventRoutes } from './routes/events.routes';
 import { registerHealthRoutes } from './routes/health.routes';
 import { registerLiveRoutes } from './routes/live.routes';
 import { registerPlaybackRoutes } from './routes/playback.routes';
+import { registerClusterSegmentRoutes } from './routes/cluster-segments.routes';
+import type { SegmentPeers } from '../storage-tiers/remote-segments';
 import { registerEvidenceRoutes } from './routes/evidence.routes';
 import { registerRetentionRoutes } from './routes/retention.routes';
 import { registerRecordingRoutes } from './routes/recording.routes';
@@ -105,6 +113,8 @@ export interface ApiDeps {
   evidence: ExportService;
   audit: AuditReader;
   playback: PlaybackService;
+  /** Segments held by other cluster nodes; serves this node's own to signed peers (src/storage-tiers). */
+  segmentPeers?: SegmentPeers;
   snapshots: SnapshotService;
   live: LiveService;
   /** Built web app (dist/web); served at / when present. */
@@ -137,6 +147,12 @@ export interface ApiDeps {
   crowd: Pick<CrowdRuntime, 'service' | 'events' | 'footage'>;
   /** Access policy, break-glass, audit review, transparency report, camera register (src/access, src/governance). */
   governance: Governance;
+  /** The cluster view: nodes and camera leases (src/cluster). */
+  cluster?: ClusterService;
+  /** Peer sites (src/federation/peers). */
+  federation?: Federation;
+  /** Third-party devices: ONVIF discovery, probe, onboarding, PTZ (src/federation/devices). */
+  devices?: DevicesService;
 }
 
 /**
@@ -207,6 +223,7 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
   registerAuditRoutes(app, { audit: deps.audit });
   registerEventRoutes(app, { bus: deps.bus, log: deps.log.child({ scope: 'events' }) });
   registerPlaybackRoutes(app, { playback: deps.playback, snapshots: deps.snapshots });
+  if (deps.segmentPeers) registerClusterSegmentRoutes(app, { segmentPeers: deps.segmentPeers });
   registerLiveRoutes(app, { live: deps.live, log: deps.log.child({ scope: 'live' }) });
   registerRetentionRoutes(app, { holds: deps.retention.holds, retention: deps.retention.service });
   registerEvidenceRoutes(app, { evidence: deps.evidence });
@@ -225,7 +242,10 @@ export async function buildApi(deps: ApiDeps): Promise<ZApp> {
   registerPrivacyRoutes(app, { privacy: deps.privacy });
   registerAccessRoutes(app, { governance: deps.governance });
   registerGovernanceRoutes(app, { governance: deps.governance });
+  if (deps.cluster) registerClusterRoutes(app, { cluster: deps.cluster });
+  if (deps.federation) registerFederationRoutes(app, { federation: deps.federation, log: deps.log.child({ scope: 'federation' }) });
   registerCrowdRoutes(app, { crowd: deps.crowd.service, events: deps.crowd.events, footage: deps.crowd.footage });
+  if (deps.devices) registerDeviceRoutes(app, { devices: deps.devices });
 
   const webDir = deps.webDir;
   if (webDir && existsSync(path.join(webDir, 'index.html'))) {

@@ -30,6 +30,8 @@ import { storageRoots } from '../playback/segment-file';
 import { SnapshotService } from '../playback/snapshot.service';
 import { OrganisationService } from '../organisations/organisation.service';
 import { Store } from '../store/store';
+import { checkSchemaCompatibility } from '../store/compat';
+import { MIGRATIONS } from '../store/migrations/index';
 import { errorMessage } from '../core/errors';
 import { createAuditService, type AuditService } from './audit-service';
 import { Scheduler } from './scheduler';
@@ -39,6 +41,8 @@ import { RecordingService } from '../record/recording.service';
 import { PlanService } from '../plan/plan.service';
 import { createPredict, type PredictRuntime } from '../predict/wiring';
 import { createPrivacy, type PrivacyRuntime } from '../privacy/wiring';
+import { createFederation, type Federation } from '../federation/peers/wiring';
+import { DevicesService } from '../federation/devices/devices.service';
 import { createAnalytics, type AnalyticsRuntime } from '../analytics/wiring';
 import { createCrowd, type CrowdRuntime } from '../crowd/wiring';
 import { createGovernance, type Governance } from '../governance/wiring';
@@ -54,6 +58,10 @@ import { AnalyticsEventService } from '../alerts/events.service';
 import { SnapshotStore } from '../alerts/snapshot-store';
 import { createPlates, type PlatesRuntime } from '../plates/sightings/wiring';
 import { createForensic, type Forensic } from '../search/index';
+import { ClusterService } from '../cluster/cluster.service';
+import { checkClusterConfig, ClusterNode, clusterNodeId } from '../cluster/runtime';
+import { createTierMover, type TierMover } from '../storage-tiers/index';
+import { SegmentPeers } from '../storage-tiers/remote-segments';
 
 /** Everything a SmartView process holds, wired by hand: the one composition root. */
 export interface SmartView {
@@ -84,6 +92,10 @@ export interface SmartView {
   plan: PlanService;
   /** Retention sweep, legal holds, and the StorageGate the recorder consults. */
   retention: Retention;
+  /** Storage tiers: moves older segments of this node to colder storages (src/storage-tiers); started on recorder nodes. */
+  tiers: TierMover;
+  /** Segments on other cluster nodes: fetched from their holder, signed with the cluster key (src/storage-tiers). */
+  segmentPeers: SegmentPeers;
   /** Camera health views and tamper state (src/health). */
   health: HealthService;
   /** Prometheus metrics of this process (GET /metrics). */
@@ -116,6 +128,12 @@ export interface SmartView {
   crowd: CrowdRuntime;
   /** The purpose-bound access policy, break-glass, audit review, transparency report, camera register (src/access, src/governance). */
   governance: Governance;
+  /** The cluster view: nodes and camera leases (src/cluster). */
+  cluster: ClusterService;
+  /** Peer sites: shared cameras, proxied live, federated search (src/federation/peers). */
+  federation: Federation;
+  /** Third-party devices: ONVIF discovery, probe, onboarding, PTZ (src/federation/devices). */
+  devices: DevicesService;
   close(): Promise<void>;
 }
 
@@ -129,6 +147,9 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const store = await Store.open({ engine: config.store.engine, sqlitePath: sqlitePath(config), postgresUrl: config.store.postgresUrl, poolSize: config.store.poolSize });
   const applied = await store.migrate();
   if (applied.length) log.info({ applied }, 'database migrated');
+  // Rolling upgrades: a newer node may have migrated already; refused only past a contract step (src/store/compat.ts).
+  const compat = await checkSchemaCompatibility(store.db, MIGRATIONS.map((m) => m.name));
+  if (compat.newer.length) log.warn({ newer: compat.newer }, 'the database has migrations this node does not know (a newer node ran them); running compatibly until this node is upgraded');
   const bus = opts.busOverride ?? (await createBus(config.bus, log.child({ scope: 'bus' })));
   const keyring = new SiteKeyring(keysDir(config));
   keyring.current();
@@ -143,7 +164,8 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const sources = new CameraSources(store, secrets, { defaultTransport: config.recording.rtspTransport });
   const playback = new PlaybackService(store, audit, storageRoots(config), clock, log.child({ scope: 'playback' }), governance.policy);
   // node = segments.node of the footage this process's storages hold (the recorder writes the same id)
-  const retention = createRetention({ config, store, audit, log, clock, node: config.site.id, afterCommit: kick });
+  // In cluster mode each node records under its own node id (segments.node), src/cluster.
+  const retention = createRetention({ config, store, audit, log, clock, node: config.cluster.enabled ? clusterNodeId(config) : config.site.id, afterCommit: kick });
   const health = new HealthService(store, audit, clock, log.child({ scope: 'health' }), kick);
   const metrics = new HealthMetrics(store, log.child({ scope: 'metrics' }));
   const healthMonitor = new HealthMonitor({ store, health, sources, bus, tools, config: config.health, log: log.child({ scope: 'health' }), metrics });
@@ -158,6 +180,9 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const predict = createPredict({ store, bus, audit, cases: forensic.cases, clock, log, access: governance.policy });
   const privacy = createPrivacy({ config, store, audit, clock, log, tools, signer: keyring, playback, exports: () => sv.evidence });
   playback.usePrivacy(privacy.masks);
+  // This node's id as segments.node records it; other nodes' segments are proxied (cluster.key signs the request).
+  const segmentPeers = new SegmentPeers({ store, nodeId: config.cluster.enabled ? clusterNodeId(config) : config.site.id, key: config.cluster.key, roots: storageRoots(config), log: log.child({ scope: 'segment-peers' }), staleAfterMs: config.cluster.leaseTtlMs });
+  playback.usePeers(segmentPeers);
   // Crowd counting runs on the same detector pool; samples are grabbed through the (audited) snapshot service.
   const crowd = createCrowd({ config, store, bus, audit, clock, log, tools, sources, eventSink, pool: () => analytics.pool(), snapshot: (ctx, id, at) => sv.snapshots.snapshot(ctx, id, at), afterCommit: kick });
   const sv: SmartView = {
@@ -173,7 +198,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     cameras: new CameraService(store, audit, secrets, clock, kick),
     evidence: new ExportService({
       store, audit, signer: keyring, clock, log: log.child({ scope: 'evidence' }), site: config.site, dataDir: config.dataDir,
-      storages: config.recording.storages, tools, softwareVersion: VERSION,
+      storages: config.recording.storages, tools, softwareVersion: VERSION, access: governance.policy,
     }),
     playback,
     snapshots: new SnapshotService(store, audit, playback, liveHub, sources, tools, log.child({ scope: 'snapshot' })),
@@ -185,6 +210,8 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     // The planner reads the caller's inventory (existing coverage) through the camera service.
     plan: new PlanService({ list: (ctx, filter, limit, after) => sv.cameras.list(ctx, filter, limit, after) }, log.child({ scope: 'plan' })),
     retention,
+    segmentPeers,
+    tiers: createTierMover({ config, store, audit, log, clock, node: config.cluster.enabled ? clusterNodeId(config) : config.site.id }),
     health,
     metrics,
     healthMonitor,
@@ -201,7 +228,11 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     crowd,
     governance,
     privacy,
+    cluster: new ClusterService(store, config.cluster),
+    federation: undefined as unknown as Federation, // set below (needs sv.live)
+    devices: undefined as unknown as DevicesService, // set below (needs sv.cameras)
     async close() {
+      sv.federation.service.stop();
       await predict.stop();
       await crowd.close();
       await analytics.close();
@@ -211,6 +242,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
       await healthMonitor.stop();
       liveHub.close();
       await retention.sweeper.stop();
+      await sv.tiers.stop();
       await privacy.close();
       await sv.evidence.idle();
       await relay.stop();
@@ -219,6 +251,8 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     },
   };
   sv.live.usePrivacy(privacy.masks);
+  sv.devices = new DevicesService({ store, audit, cameras: sv.cameras, sources, access: governance.policy, log: log.child({ scope: 'devices' }) });
+  sv.federation = createFederation({ siteId: config.site.id, config: config.federation, keyring, store, audit, access: governance.policy, live: sv.live, playback, plates: plates.search, log });
   sv.snapshots.usePrivacy(privacy.masks);
   sv.evidence.useDownloadGate((ctx, id, cameraIds) => privacy.releases.checkOriginalDownload(ctx, id, cameraIds));
   return sv;
@@ -235,11 +269,14 @@ export interface Running {
   analytics?: AnalyticsManager;
   /** The live crowd stage (analytics role, src/crowd). */
   crowd?: CrowdRole;
+  /** Cluster mode: this node's registration and camera leases (src/cluster). */
+  cluster?: ClusterNode;
   stop(): Promise<void>;
 }
 
 /** `smartview serve`: first-start setup, the roles asked for, and a clean stop. */
 export async function serve(config: Config, log: Logger, opts: { webDir?: string; initialAdminPassword?: string } = {}): Promise<Running> {
+  checkClusterConfig(config, log);
   const sv = await openSmartView(config, log);
   await sv.orgs.ensureDefault();
   const interruptedJobs = await sv.analysisJobs.recoverInterrupted();
@@ -248,20 +285,38 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
   if (interrupted) log.warn({ interrupted }, 'evidence exports interrupted by the last stop were marked failed');
   const interruptedCopies = await sv.privacy.releases.recoverInterrupted();
   if (interruptedCopies) log.warn({ interrupted: interruptedCopies }, 'masked / redacted copies interrupted by the last stop were marked failed');
-  const initialAdmin = await sv.users.ensureInitialAdmin(config.auth.initialPasswordTtlMs, opts.initialAdminPassword);
+  // Cluster mode: only api nodes create the first administrator (recorder/analytics nodes starting together on a
+  // fresh database would race for the same user row; the password is for logging in to an api node anyway).
+  const initialAdmin = !config.cluster.enabled || config.roles.includes('api') ? await sv.users.ensureInitialAdmin(config.auth.initialPasswordTtlMs, opts.initialAdminPassword) : null;
   sv.relay.start();
   await sv.plates.start();
   const scheduler = config.roles.includes('scheduler') ? new Scheduler(sv) : undefined;
   scheduler?.start();
   await sv.metrics.init();
+  // Cluster mode (src/cluster): join (refused with another key), then the roles take only the cameras they hold a lease for.
+  let apiUrl: string | null = null;
+  const cluster = config.cluster.enabled
+    ? new ClusterNode({ config, store: sv.store, log, version: VERSION, roles: config.roles, apiUrl: () => apiUrl, metricsRegistry: sv.metrics.registry, recorderCandidates: () => sv.cluster.cameraIds(), analyticsCandidates: () => sv.rules.enabledCameras() })
+    : undefined;
+  await cluster?.join().catch(async (err: unknown) => {
+    scheduler?.stop();
+    await sv.close();
+    throw err;
+  });
   // The recorder role: one supervised ffmpeg per camera of the inventory (src/record).
   const recorders = config.roles.includes('recorder')
-    ? new RecorderManager({ store: sv.store, bus: sv.bus, secrets: sv.secrets, config, log, tools: { ffmpegPath: config.media.ffmpegPath, ffprobePath: config.media.ffprobePath }, afterCommit: () => sv.relay.kick(), gate: sv.retention.gate })
+    ? new RecorderManager({
+        store: sv.store, bus: sv.bus, secrets: sv.secrets, config, log, tools: { ffmpegPath: config.media.ffmpegPath, ffprobePath: config.media.ffprobePath }, afterCommit: () => sv.relay.kick(), gate: sv.retention.gate,
+        ...(cluster ? { node: cluster.nodeId, assignment: cluster.assignment('recorder') } : {}),
+      })
     : undefined;
   await recorders?.start();
+  if (recorders) cluster?.assignment('recorder')?.attach(recorders);
   // Retention deletes this node's own files, so it runs where the recorder runs: every
   // retention.sweepIntervalMs, and again at once while a backlog remains.
   if (config.roles.includes('recorder')) sv.retention.sweeper.start(config.retention.sweepIntervalMs);
+  // Storage tiers move this node's older segments to colder storages, beside retention (src/storage-tiers).
+  if (config.roles.includes('recorder')) sv.tiers.start();
   if (config.roles.includes('recorder') && config.health.enabled) await sv.healthMonitor.start();
   // Probe a camera's stream when it is added or its source changes (codec, size, fps, GOP), so the
   // health page and API show what the camera sends; a failure is logged and shown, never fatal.
@@ -293,6 +348,7 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
       retention: sv.retention,
       audit: sv.audit,
       playback: sv.playback,
+      segmentPeers: sv.segmentPeers,
       snapshots: sv.snapshots,
       live: sv.live,
       health: sv.health,
@@ -309,11 +365,16 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
       crowd: sv.crowd,
       governance: sv.governance,
       privacy: sv.privacy,
+      cluster: sv.cluster,
+      federation: sv.federation,
+      devices: sv.devices,
       webDir: opts.webDir,
     });
     await app.listen({ host: config.server.host, port: config.server.port });
     // The movement model learns from every live plate read on this api node (src/predict).
     await sv.predict.start();
+    // Peer sites' inventories, refreshed with back-off (src/federation/peers).
+    sv.federation.service.start();
     // Webhooks and MQTT run on api nodes; durable bus consumers make one node deliver each message.
     await sv.alertDelivery.start();
     const addr = app.server.address();
@@ -322,8 +383,11 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     api = app as unknown as FastifyInstance;
   }
   // The analytics role: one live pipeline per camera with analytics switched on, one detector pool (src/analytics).
-  const analyticsRole = config.roles.includes('analytics') && config.analytics.enabled ? await sv.analytics.startRole() : undefined;
+  const analyticsRole = config.roles.includes('analytics') && config.analytics.enabled ? await sv.analytics.startRole({ assignment: cluster?.assignment('analytics') }) : undefined;
   if (analyticsRole) registerAnalyticsMetrics(sv.metrics.registry, analyticsRole);
+  if (analyticsRole) cluster?.assignment('analytics')?.attach(analyticsRole);
+  apiUrl = url ?? null;
+  cluster?.startLeases();
   // The live crowd stage runs beside it (cameras whose crowd analytics are on; src/crowd).
   const crowdRole: CrowdRole | undefined = config.roles.includes('analytics') && config.crowd.enabled ? await sv.crowd.startRole() : undefined;
   if (crowdRole) registerCrowdMetrics(sv.metrics.registry, crowdRole);
@@ -335,8 +399,11 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     recorders,
     analytics: analyticsRole,
     crowd: crowdRole,
+    cluster,
     async stop() {
       scheduler?.stop();
+      // Cameras stopped and leases released first, so the other nodes take them at once (a handover).
+      await cluster?.stop();
       await probes?.unsubscribe();
       await recorders?.stop();
       await sv.retention.sweeper.stop();

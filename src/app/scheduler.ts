@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { errorMessage } from '../core/errors';
 import { CredentialRepository } from '../auth/credential.repository';
+import { MetadataMaintenance } from '../metadata/maintenance';
 import type { SmartView } from './app';
 
 /** Periodic housekeeping of the `scheduler` role: expired sessions, closing audit partitions. */
@@ -41,6 +42,14 @@ export class Scheduler {
     // PostgreSQL: the monthly partitions of search_tracks, two months ahead (src/search/partitions.ts).
     this.every(24 * 3_600_000, 'search.partitions', async () => {
       await this.sv.forensic.partitions.ensureAhead(Date.now());
+    });
+    // Metadata at scale (src/metadata): partitions of events/tracks/sightings/audit created ahead, and expired
+    // months dropped by each kind's retention (metadata.retention; audit only once its chains are archived).
+    const m = this.sv.config.metadata;
+    const maintenance = new MetadataMaintenance(this.sv.store, { ...m.retention, auditDays: this.sv.config.audit.retentionDays }, this.sv.log, m.partitionsAhead);
+    this.every(m.maintenanceIntervalMs, 'metadata.partitions', async () => {
+      await maintenance.ensureAhead(Date.now());
+      await maintenance.expire(Date.now());
     });
     // The ANN (HNSW) index of yesterday, once the day is closed; built in a worker thread (src/search/ann).
     this.every(24 * 3_600_000, 'search.ann', async () => {

@@ -24,6 +24,7 @@ import {
   partitionEnd, partitionOf, recordHash, type HashedRecordFields, type PartitionMode,
 } from './chain';
 import type { AppendedRecord, AuditEntry, CheckpointSigner } from './types';
+import { ensureRowMonths, tableOf } from '../metadata/partitions';
 
 export type HeadRow = Selectable<AuditChainTable>;
 export type CheckpointRow = Selectable<AuditCheckpointTable>;
@@ -111,6 +112,8 @@ export async function appendRecord(tx: Db, cfg: ChainConfig, entry: AuditEntry):
   if (!head || head.closed_at !== null) head = await openChainFor(tx, cfg, partitionOf(body.at, cfg.partition));
   const rec: HashedRecordFields = { chain: head.chain, chain_seq: head.last_seq + 1, ...body, prev_hash: head.last_hash };
   const h = recordHash(rec);
+  // PostgreSQL: audit_records is partitioned by month of `at` (src/metadata); no-op for this month's records.
+  await ensureRowMonths(tx, tableOf('audit'), [body.at]);
   await tx.insertInto('audit_records').values({ ...rec, hash: h }).execute();
   const updated = await tx
     .updateTable('audit_chains')

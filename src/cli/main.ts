@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { registerAnalyseCommand } from './commands/analyse';
 import { registerAuditCommands } from './commands/audit';
+import { registerBackupCommands } from './commands/backup';
 import { registerHoldCommands } from './commands/holds';
 import { registerCameraCommands } from './commands/cameras';
 import { registerCapacityCommands } from './commands/capacity';
+import { registerSimulateCommand } from './commands/simulate';
 import { registerConfigCommands } from './commands/config';
 import { registerCrowdCommands } from './commands/crowd';
+import { registerDeviceCommands } from './commands/devices';
 import { registerDetectCommand } from './commands/detect';
 import { registerEvidenceCommands } from './commands/evidence';
 import { registerOpenapiCommand } from './commands/openapi';
@@ -56,7 +59,10 @@ registerSearchCommand(program);
 await registerPlatesCommands(program);
 registerPredictCommands(program);
 registerCrowdCommands(program);
+registerDeviceCommands(program);
 registerCapacityCommands(program);
+registerSimulateCommand(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { accessSchema } from './access.schema';
 import { analyticsSchema } from './analytics.schema';
 import { clusterSchema } from './cluster.schema';
+import { metadataSchema } from './metadata.schema';
 import { crowdSchema } from './crowd.schema';
+import { federationSchema } from './federation.schema';
 import { privacySchema } from './privacy.schema';
 import { securitySchema } from './security.schema';
+import { coldStorageIds, tiersSchema } from './tiers.schema';
 
 /**
  * The one configuration schema of SmartView. Strict everywhere: an unknown key is an error.
@@ -111,8 +114,17 @@ export const configSchema = z
         stallTimeoutMs: z.number().int().positive().default(20_000).describe('A recorder that writes nothing for this long is restarted'),
         maxRestarts: z.number().int().positive().default(20).describe('More restarts than this within restartWindowMs mark the camera failed (it is still retried at the longest back-off)'),
         restartWindowMs: z.number().int().positive().default(10 * 60_000).describe('Window of the restart-rate limit'),
+        tiers: tiersSchema,
       })
       .prefault({})
+      .superRefine((r, ctx) => {
+        const ids = new Set(r.storages.map((s) => s.id));
+        r.tiers.rules.forEach((t, i) => {
+          for (const k of ['from', 'to'] as const) if (!ids.has(t[k])) ctx.addIssue({ code: 'custom', path: ['tiers', 'rules', i, k], message: `'${t[k]}' is not a storage id of recording.storages` });
+          if (t.from === t.to) ctx.addIssue({ code: 'custom', path: ['tiers', 'rules', i, 'to'], message: 'must differ from from' });
+        });
+        if (r.storages.every((s) => coldStorageIds(r.tiers).has(s.id))) ctx.addIssue({ code: 'custom', path: ['tiers', 'rules'], message: 'at least one storage must stay a recording (hot) storage, i.e. not the target of a tier rule' });
+      })
       .describe('Continuous recording'),
     retention: z
       .strictObject({
@@ -155,10 +167,12 @@ export const configSchema = z
       .describe('Camera health and tamper detection'),
     analytics: analyticsSchema,
     crowd: crowdSchema,
+    federation: federationSchema,
     access: accessSchema,
     privacy: privacySchema,
     security: securitySchema,
     cluster: clusterSchema,
+    metadata: metadataSchema,
     map: z
       .strictObject({
         center: z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]).default([22.3193, 114.1694]).describe('Initial map centre [lat, lon] (default Hong Kong)'),

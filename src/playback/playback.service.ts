@@ -13,6 +13,7 @@ import type { PrivacyGate } from '../privacy/mask.service';
 import { PlaybackRepository } from './playback.repository';
 import { buildVodPlaylist } from './playlist';
 import { segmentFile, type SegmentFile } from './segment-file';
+import type { SegmentPeers, SegmentSource } from '../storage-tiers/remote-segments';
 import { enforceSharing, sharingAllows, SharingRefusedError } from './sharing';
 import { coveredMs, mergeRanges, type TimeRange } from './timeline';
 
@@ -127,8 +128,28 @@ export class PlaybackService {
     return text;
   }
 
+  /** Segments held by other nodes of a cluster (src/storage-tiers/remote-segments.ts). */
+  private peers?: SegmentPeers;
+
+  usePeers(peers: SegmentPeers): this {
+    this.peers = peers;
+    return this;
+  }
+
   /** A segment's file, for the segment route (authorised per request, not audited: its playlist was). */
   async segment(ctx: ActionContext, segmentId: number, o: { willMask?: boolean } = {}): Promise<{ segment: Segment; file: SegmentFile }> {
+    const seg = await this.allowedSegment(ctx, segmentId, o);
+    return { segment: seg, file: segmentFile(this.roots, seg, this.log) };
+  }
+
+  /** The segment route's source: the local file, or the response of the cluster node that holds it (same checks as segment()). */
+  async segmentSource(ctx: ActionContext, segmentId: number, range: string | undefined): Promise<SegmentSource> {
+    const seg = await this.allowedSegment(ctx, segmentId, {});
+    if (this.peers) return this.peers.open(seg, range);
+    return { kind: 'local', segment: seg, file: segmentFile(this.roots, seg, this.log) };
+  }
+
+  private async allowedSegment(ctx: ActionContext, segmentId: number, o: { willMask?: boolean }): Promise<Segment> {
     const scopes = authorize(ctx, 'playback.view');
     const seg = await new SegmentRepository(this.store.db).byId(segmentId);
     if (!seg || seg.status === 'corrupt') throw new NotFoundError('segment', String(segmentId));
@@ -141,7 +162,7 @@ export class PlaybackService {
         throw new ForbiddenError('privacy.unmask', `Camera '${camera.id}' has privacy masks and your role does not grant 'privacy.unmask': play the masked playlist (its segments are /api/privacy/segments/${segmentId})`);
       }
     }
-    return { segment: seg, file: segmentFile(this.roots, seg, this.log) };
+    return seg;
   }
 
   /** The segment holding wall-clock time `atMs` (for snapshots), after the same checks as a playlist. */

@@ -74,6 +74,12 @@ const ELSEWHERE: Record<string, string> = {
   'GET /api/privacy/releases/:id': 'release status (metadata)',
   'POST /api/privacy/releases/:id/keep': 'privacy.release.keep (src/privacy)',
   'GET /api/privacy/releases/:id/download': 'privacy.release.download (src/privacy)',
+  'GET /api/federation/cameras/:ref/live/ws': 'federation.live here + federation.remote.live and live.view at the owner, test/federation/peers.test.ts',
+  'GET /api/federation/cameras/:ref/playback.m3u8': 'federation.playback here + federation.remote.playback and playback.view at the owner, test/federation/peers.test.ts',
+  'GET /api/federation/cameras/:ref/segments/:seg': 'segments of an audited federated playlist (owner re-checks share and window)',
+  'POST /api/federation/search/plates': 'federation.plate.search here + federation.remote.plate.search at each owner, test/federation/peers.test.ts',
+  'POST /api/devices/cameras/:id/ptz': 'ptz.control (live.view + purpose), test/federation/devices.api.test.ts',
+  'GET /api/devices/cameras/:id/presets': 'ptz.presets, test/federation/devices.api.test.ts',
 };
 
 before(async () => {

@@ -34,6 +34,11 @@ before(async () => {
   }
   await srv.createUser('inv', 'Kowloon-Tong-Pass-2026', [{ role: 'investigator', organisations: ['police'] }]);
   inv = await srv.token('inv');
+  // Real, open cases naming inv (the access policy's 'exports' row checks the reference against them).
+  for (const ref of ['HK-1', 'HK-2026-0099']) {
+    const c = await api('POST', '/api/cases', inv, { ref, purpose: 'Assault, Queen\'s Road', authorisedUsers: [], expiresAt: Date.now() + 86_400_000 });
+    assert.equal(c.status, 201, JSON.stringify(c.json));
+  }
   const db = srv.running.sv.store.db;
   await seedFootage(db, path.join(srv.dataDir, 'recordings'), 'cam-1', T0, { count: 2 });
   await seedFootage(db, path.join(srv.dataDir, 'recordings'), 'cam-h', T0, { count: 1 });
@@ -48,13 +53,26 @@ const body = { cameraIds: ['cam-1'], fromMs: T0 + 2_500, toMs: T0 + 12_000, purp
 test('POST /api/exports without a case reference is refused with 400 and audited', async () => {
   const r = await api('POST', '/api/exports', inv, body);
   assert.equal(r.status, 400);
-  assert.equal(r.json.error.code, 'case_ref_required');
+  assert.equal(r.json.error.code, 'case_required');
+  assert.match(r.json.error.message, /X-Case-Ref/);
   const audit = await api('GET', '/api/audit?action=export.create', admin);
   const rec = audit.json.items.find((x: { outcome: string }) => x.outcome === 'denied');
   assert.ok(rec, 'the refusal is in the audit trail');
   assert.equal(rec.actorName, 'inv');
-  assert.equal(rec.details.reason, 'case_ref_missing');
+  assert.equal(rec.details.reason, 'case_required');
+  assert.equal(rec.details.policy, 'exports');
   assert.equal(rec.purpose, body.purpose);
+});
+
+test('POST /api/exports with an invented case reference is refused with 403 and audited', async () => {
+  const r = await api('POST', '/api/exports', inv, body, { 'x-case-ref': 'HK-MADE-UP-7' });
+  assert.equal(r.status, 403);
+  assert.equal(r.json.error.code, 'case_not_authorised');
+  const audit = await api('GET', '/api/audit?action=export.create&caseRef=HK-MADE-UP-7', admin);
+  const rec = audit.json.items.find((x: { outcome: string }) => x.outcome === 'denied');
+  assert.ok(rec, 'the refusal is in the audit trail');
+  assert.equal(rec.actorName, 'inv');
+  assert.equal(rec.details.reason, 'case_not_authorised');
 });
 
 test('an out-of-scope camera answers 404 naming it; a range without footage answers 422', async () => {

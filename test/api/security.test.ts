@@ -24,7 +24,12 @@ before(async () => {
 });
 after(() => srv.close());
 
-const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/auth/methods', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback', 'GET /api/openapi.json', 'GET /healthz', 'GET /']);
+const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/auth/methods', 'GET /api/auth/oidc/start', 'GET /api/auth/oidc/callback', 'GET /api/openapi.json', 'GET /healthz', 'GET /',
+  // node-to-node (src/storage-tiers/remote-segments.ts): no user auth, but the cluster-key HMAC is checked (401 without it)
+  'GET /api/cluster/segments/:id',
+  // site-to-site (src/federation/peers/signing.ts): no user auth, but a request signed by a pinned peer key (401 without it, audited)
+  'GET /api/federation/peer/cameras', 'POST /api/federation/peer/plates/search', 'GET /api/federation/peer/cameras/:id/live/ws',
+  'GET /api/federation/peer/cameras/:id/playback.m3u8', 'GET /api/federation/peer/cameras/:id/segments/:seg']);
 
 function concrete(url: string): string {
   return url.replace(/:([A-Za-z]+)/g, 'x1').replace(/\*$/, 'x');

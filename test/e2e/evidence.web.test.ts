@@ -32,6 +32,8 @@ before(async () => {
   await sv.cameras.create({ principal: null, ip: null }, { id: 'cam-e2e', name: 'Star Ferry Pier', owner: 'police', location: { lat: 22.2936, lon: 114.1687, district: 'Yau Tsim Mong', address: '' }, source: { url: 'rtsp://10.0.0.3/main', transport: 'auto' }, tags: [] });
   await seedFootage(sv.store.db, path.join(server.dataDir, 'recordings'), 'cam-e2e', T0, { count: 2 });
   await server.createUser('inv-e2e', PASSWORD, [{ role: 'investigator' }]);
+  // A real, open case naming inv-e2e: the access policy's 'exports' row checks the reference against the cases.
+  await sv.forensic.cases.create({ principal: null, ip: null }, { ref: 'HK-E2E-1', purpose: 'End-to-end test', authorisedUsers: ['inv-e2e'], expiresAt: Date.now() + 86_400_000 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -65,13 +67,19 @@ test('the export dialog refuses what is missing, exports with progress, and offe
   await page.click('[data-testid="export-submit"]');
   assert.equal(await page.textContent('[data-testid="export-problem"]'), 'A case reference is required.');
 
+  // An invented case reference: the server refuses it (not a case the user is authorised on).
+  await page.fill('[data-testid="export-case"]', 'HK-E2E-INVENTED');
+  await page.fill('[data-testid="export-purpose"]', 'End-to-end test');
+  await page.click('[data-testid="export-submit"]');
+  const refused = await page.waitForSelector('[data-testid="export-error"]');
+  assert.match((await refused.textContent()) ?? '', /^Case 'HK-E2E-INVENTED' does not exist or you are not among its authorised users/);
+
   // A range with no footage: the server's refusal, with the times in HKT.
   await page.fill('[data-testid="export-case"]', 'HK-E2E-1');
-  await page.fill('[data-testid="export-purpose"]', 'End-to-end test');
   await page.fill('[data-testid="export-from"]', '2026-03-02T10:00:00');
   await page.fill('[data-testid="export-to"]', '2026-03-02T10:01:00');
   await page.click('[data-testid="export-submit"]');
-  const err = await page.waitForSelector('[data-testid="export-error"]');
+  const err = await page.waitForSelector('[data-testid="export-error"]:has-text("No recordings")');
   assert.equal(await err.textContent(), 'No recordings of camera cam-e2e between 2026-03-02 10:00:00 HKT and 2026-03-02 10:01:00 HKT.');
 
   await page.fill('[data-testid="export-from"]', '2026-03-02T09:00:03');

@@ -13,6 +13,9 @@ import { PlaybackPage } from '../features/playback/PlaybackPage';
 import { SearchPage } from '../features/search/SearchPage';
 import { CrowdPage } from '../features/crowd/CrowdPage';
 import { GovernancePage } from '../features/governance/GovernancePage';
+import { ClusterPage } from '../features/cluster/ClusterPage';
+import { FederationPage } from '../features/federation/FederationPage';
+import { DevicesPage } from '../features/devices/DevicesPage';
 import { AccountPage } from '../features/account/AccountPage';
 import { PasswordNotice } from '../features/login/PasswordNotice';
 import { LanguageSwitcher } from '../i18n/LanguageSwitcher';
@@ -48,6 +51,9 @@ function Page({ page }: { page: Route }) {
     case 'search': return <SearchPage />;
     case 'crowd': return <CrowdPage />;
     case 'governance': return <GovernancePage />;
+    case 'cluster': return <ClusterPage />;
+    case 'federation': return <FederationPage />;
+    case 'devices': return <DevicesPage />;
     case 'account': return <AccountPage />;
     case 'cameras': return <CamerasPage />;
   }
@@ -68,10 +74,11 @@ export function Shell({ me }: { me: Me }) {
   const canIntercept = can('search.run');
   const canSearch = can('search.run');
   const canCrowd = can('crowd.read');
+  const canCluster = can('metrics.read');
   const canGovern = ['audit.read', 'access.review', 'privacy.manage', 'report.read', 'register.read'].some((p) => can(p));
   const allowed: Record<Route, boolean> = {
     cameras: true, audit: canAudit, live: canLive, playback: canPlayback, health: canHealth, plan: canPlan, alerts: canAnalytics, analytics: canAnalytics,
-    plates: canPlates, interception: canIntercept, search: canSearch, crowd: canCrowd, governance: canGovern, account: true,
+    plates: canPlates, interception: canIntercept, search: canSearch, crowd: canCrowd, governance: canGovern, cluster: canCluster, federation: canHealth, devices: can('camera.write'), account: true,
   };
   // A user who must enrol a second factor first only has the Account page (#12).
   const page: Route = me.secondFactor.required ? 'account' : allowed[route] ? route : 'cameras';
@@ -97,6 +104,9 @@ export function Shell({ me }: { me: Me }) {
           {canPlan && <NavLink route="plan" current={page} label={t('nav.plan')} />}
           {canAudit && <NavLink route="audit" current={page} label={t('nav.audit')} />}
           {canGovern && <NavLink route="governance" current={page} label={t('nav.governance')} />}
+          {canCluster && <NavLink route="cluster" current={page} label={t('clusterPage.nav')} />}
+          {canHealth && <NavLink route="federation" current={page} label={t('federationPage.nav')} />}
+          {can('camera.write') && <NavLink route="devices" current={page} label={t('devicesPage.nav')} />}
           <NavLink route="account" current={page} label={t('nav.account')} />
         </nav>
         <div className="topbar-right">

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 
 /** A tiny hash router: '#/cameras', '#/audit', '#/live?cams=a,b&layout=4', '#/playback?cams=a&from=…&to=…'. */
-export type Route = 'cameras' | 'audit' | 'live' | 'playback' | 'health' | 'plan' | 'alerts' | 'analytics' | 'plates' | 'interception' | 'search' | 'crowd' | 'governance' | 'account';
+export type Route = 'cameras' | 'audit' | 'live' | 'playback' | 'health' | 'plan' | 'alerts' | 'analytics' | 'plates' | 'interception' | 'search' | 'crowd' | 'governance' | 'cluster' | 'federation' | 'devices' | 'account';
 
-const ROUTES: readonly Route[] = ['cameras', 'audit', 'live', 'playback', 'health', 'plan', 'alerts', 'analytics', 'plates', 'interception', 'search', 'crowd', 'governance', 'account'];
+const ROUTES: readonly Route[] = ['cameras', 'audit', 'live', 'playback', 'health', 'plan', 'alerts', 'analytics', 'plates', 'interception', 'search', 'crowd', 'governance', 'cluster', 'federation', 'devices', 'account'];
 
 function parse(hash: string): Route {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';

@@ -9,6 +9,7 @@ export const enGovernance = {
       confirm: 'Start emergency access',
       warning: 'Access without a case for a short time; everything is audited and a supervisor reviews it.',
       activeUntil: 'Break-glass active until {{time}}',
+      searchNotice: 'Break-glass {{id}}: searching without a case until {{time}}. Everything you do here is audited under this break-glass and reviewed by a supervisor. Journeys need a case.',
     },
     access: {
       queue: 'Break-glass review queue',

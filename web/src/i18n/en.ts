@@ -1,5 +1,8 @@
 import { enAnalytics } from './en.analytics';
 import { enCrowd } from './en.crowd';
+import { enDevices } from './en.devices';
+import { enCluster } from './en.cluster';
+import { enFederation } from './en.federation';
 import { enGovernance } from './en.governance';
 import { enPrivacy } from './en.privacy';
 import { enSearch } from './en.search';
@@ -10,6 +13,9 @@ export const en = {
   ...enAnalytics,
   ...enSearch,
   ...enCrowd,
+  ...enDevices,
+  ...enCluster,
+  ...enFederation,
   ...enGovernance,
   ...enPrivacy,
   ...enSecurity,

@@ -12,6 +12,7 @@ export const zhHantGovernance: Pick<Messages, keyof typeof enGovernance> = {
       confirm: '開始緊急存取',
       warning: '短時間內無需個案即可存取；所有操作均記錄於審計紀錄，並由主管覆核。',
       activeUntil: '緊急存取有效至 {{time}}',
+      searchNotice: '緊急存取 {{id}}：在 {{time}} 前無需個案即可搜尋。此處所有操作均以此緊急存取記錄於審計紀錄，並由主管覆核。追蹤行程仍需個案。',
     },
     access: {
       queue: '緊急存取覆核列表',

@@ -1,6 +1,9 @@
 import type { Messages } from './en';
 import { zhHantAnalytics } from './zh-Hant.analytics';
 import { zhHantCrowd } from './zh-Hant.crowd';
+import { zhHantDevices } from './zh-Hant.devices';
+import { zhHantCluster } from './zh-Hant.cluster';
+import { zhHantFederation } from './zh-Hant.federation';
 import { zhHantGovernance } from './zh-Hant.governance';
 import { zhHantPrivacy } from './zh-Hant.privacy';
 import { zhHantSearch } from './zh-Hant.search';
@@ -11,6 +14,9 @@ export const zhHant: Messages = {
   ...zhHantAnalytics,
   ...zhHantSearch,
   ...zhHantCrowd,
+  ...zhHantDevices,
+  ...zhHantCluster,
+  ...zhHantFederation,
   ...zhHantGovernance,
   ...zhHantPrivacy,
   ...zhHantSecurity,

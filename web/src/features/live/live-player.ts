@@ -22,6 +22,8 @@ export interface LivePlayerOptions {
   cameraId: string;
   purpose?: string;
   transcode?: boolean;
+  /** Another live socket with the same messages (a peer camera relayed by src/federation/peers). */
+  socketUrl?: string;
   onStatus(s: LiveStatus): void;
 }
 
@@ -108,7 +110,7 @@ export class LivePlayer {
 
   private connect(): void {
     this.status({ state: 'connecting' });
-    const ws = new WebSocket(liveSocketUrl(this.o));
+    const ws = new WebSocket(this.o.socketUrl ?? liveSocketUrl(this.o));
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.onmessage = (ev: MessageEvent<string | ArrayBuffer>) => {
