@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { AuditEntry } from '../../src/audit/types';
 import { ENGINES } from '../support/engines';
 import { startTestServer, type TestServer } from '../support/server';
+import { ensureRowMonths, tableOf } from '../../src/metadata/partitions';
 
 /**
  * Governance through the API: audit review flags on seeded audit records, the CSV export with the chain
@@ -63,6 +64,8 @@ for (const engine of ENGINES) {
         { camera_id: 'c-2', node: 'site-1', storage: 'local', path: 'c-2/a.ts', start_ms: at(2, 10), end_ms: at(2, 10, 30), bytes: 1000, codec: 'h264', width: 320, height: 180, keyframes: '[]', sha256: 'b'.repeat(64), status: 'ok', created_at: at(2, 11) },
       ]).execute();
       await sv.store.db.insertInto('retention_deletions').values([1, 2].map((i) => ({ camera_id: 'c-1', storage: 'local', path: `c-1/old-${i}.ts`, start_ms: at(1, 1), end_ms: at(1, 1, 1), bytes: 5000, sha256: String(i).repeat(64), rule: 'age', at: at(10, 3) }))).execute();
+      // A past month: on PostgreSQL its partition is made on demand, as the event writer does.
+      await ensureRowMonths(sv.store.db, tableOf('events'), [at(11, 10)]);
       await sv.store.db.insertInto('analytics_events').values({
         id: 'ev-hot-1', camera_id: 'c-1', owner: 'police', district: 'Wan Chai', kind: 'rule', type: 'hotlist_match', label: 'plate', track_id: null, rule_id: 'h', rule_name: 'Wanted',
         severity: 'high', started_at: at(11, 10), ended_at: null, score: null, box: null, detail: JSON.stringify({ plate: 'KT4821', caseRef: 'HKP-SEED-1' }), snapshot: null, job_id: null, created_at: at(11, 10),
