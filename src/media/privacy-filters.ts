@@ -86,8 +86,9 @@ export function maskedJpegArgs(input: string, filter: string): string[] {
 }
 
 /** Decode a file to raw planar YUV 4:2:0 frames on stdout (redaction reads and rewrites the pixels itself). */
-export function rawYuvDecodeArgs(input: string): string[] {
-  return ['-i', input, '-map', '0:v:0', '-an', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'];
+export function rawYuvDecodeArgs(input: string, maxFrames = Infinity): string[] {
+  const limit = Number.isFinite(maxFrames) ? ['-frames:v', String(maxFrames)] : [];
+  return ['-i', input, '-map', '0:v:0', '-an', ...limit, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'];
 }
 
 /** Encode raw YUV 4:2:0 frames from stdin (redacted) into an MP4 at the original's frame rate. */

@@ -11,6 +11,7 @@ import { TextDetector } from '../plates/read/detector';
 import { defaultModelPaths } from '../plates/read/models';
 import { FaceDetector } from './faces';
 import { analyseClip, renderRedacted, renderVerified, yuv420ToRgb } from './redact';
+import { RedactionPool } from './redact-parallel';
 import { summarise } from './tracks';
 
 // Real people walking towards an indoor camera (Intel sample videos, CC-BY-4.0): BlazeFace finds their faces.
@@ -78,4 +79,34 @@ test('redaction leaves no detectable face in the released copy, while the origin
   const kept = await facesPerFrame(keptOut);
   const visible = kept.slice(longest.firstFrame, longest.lastFrame + 1).filter((n) => n > 0).length;
   assert.ok(visible >= (longest.lastFrame - longest.firstFrame + 1) / 3, `the kept face is detectable in ${visible} frames of its track`);
+});
+
+// Known gap, so the option is refused by the config schema (privacy.redaction.workers ≤ 1): the joined copy let one
+// face through in one frame (frame 72 of 102, far from the cut) where the one-thread render leaked none. The test
+// keeps the full guarantee and is marked todo until the split render is fixed.
+test('redaction split over 2 worker threads: the same tracks as in one thread, every frame once, no detectable face in the joined copy', { skip, todo: 'the split render leaks one face in one frame (docs/design/privacy.md)', timeout: 600_000 }, async () => {
+  // 3 loops of the sample (≈ 100 frames): long enough to be cut in two.
+  const long = path.join(dir, 'long.mp4');
+  await runFfmpeg(DEFAULT_TOOLS, ['-y', '-stream_loop', '2', '-i', path.join(SHARED_DIR, GIF), '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2,fps=10', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '20', '-pix_fmt', 'yuv420p', long], { timeoutMs: 60_000 });
+  const clip = long;
+  const s = { ...settings, plateEveryFrames: 6 };
+  const plates = await TextDetector.load({ detModel: defaultModelPaths().detModel, threads: 1 });
+  const single = await analyseClip(DEFAULT_TOOLS, clip, { faces, plates }, s, silentLogger());
+  const pool = await RedactionPool.start(2, { tools: DEFAULT_TOOLS, faces: { threshold: THRESHOLD, tile: 384 }, plates: true }, silentLogger());
+  try {
+    const a = await pool.analyse(clip, s);
+    assert.equal(pool.cutsOf(a.frameCount, s).length, 1, 'the clip is cut in two');
+    assert.equal(a.frameCount, single.frameCount);
+    assert.deepEqual(a.tracks, single.tracks, 'tracks joined across the cut are the tracks of one pass');
+    assert.ok(a.tracks.some((t) => t.kind === 'face'));
+    const out = path.join(dir, 'parallel.mp4');
+    const r = await pool.renderVerified(clip, out, a, new Set(), s, { preset: 'veryfast', crf: 23 });
+    assert.equal(r.frames, a.frameCount, 'each frame encoded by exactly one worker');
+    const counts = await facesPerFrame(out);
+    assert.equal(counts.length, a.frameCount, 'the joined copy has every frame');
+    const leaks = counts.map((n, i) => [i, n] as const).filter(([, n]) => n > 0);
+    assert.deepEqual(leaks, [], `faces detectable in the joined redacted copy at frames ${JSON.stringify(leaks)}`);
+  } finally {
+    await pool.close();
+  }
 });

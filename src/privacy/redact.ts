@@ -13,6 +13,12 @@ import { BlurPlan, BoxTracker, pixelateYuv420, summarise, type Track } from './t
 
 export interface RedactionSettings {
   detectEveryFrames: number;
+  /**
+   * Run the plate text detector on every n-th frame only (default: detectEveryFrames; rounded up to a multiple of
+   * it). Plates move slowly and the detector costs more than the face detector; their tracks are interpolated
+   * between detections and held `plateEveryFrames − 1 + holdFrames` frames before/after.
+   */
+  plateEveryFrames?: number;
   /** Longer side the plate text detector sees (default 480). */
   plateSide?: number;
   holdFrames: number;
@@ -33,30 +39,52 @@ export interface Analysis {
   tracks: Track[];
 }
 
+/** Frames [from, to) of a clip (to = Infinity: to its end), by decode order. */
+export interface FrameRange {
+  from: number;
+  to: number;
+}
+
+/** What the detectors found on the sampled frames of a clip (or of a range of it), before tracking. */
+export interface Detections {
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames decoded (the clip's frame count when the range runs to its end). */
+  frameCount: number;
+  found: Array<{ frame: number; kind: Track['kind']; dets: Array<{ box: Box; score: number }> }>;
+}
+
 /**
- * Redaction for release, pass 1: decode the clip, run face detection (BlazeFace) and the plate text detector on
- * every n-th frame, and join the boxes into tracks. Only boxes are kept (never crops or descriptors).
+ * Redaction for release, pass 1: decode the clip, run face detection (BlazeFace) on every n-th frame and the
+ * plate text detector on every `plateEveryFrames`-th, and join the boxes into tracks. Only boxes are kept
+ * (never crops or descriptors).
  */
 export async function analyseClip(tools: MediaTools, input: string, det: RedactionDetectors, s: RedactionSettings, log: Logger): Promise<Analysis> {
+  return trackDetections([await detectFrames(tools, input, det, s, log)], s);
+}
+
+/** Pass 1's detection over frames [from, to) (the sampling grid is the clip's: frame numbers are global). */
+export async function detectFrames(tools: MediaTools, input: string, det: RedactionDetectors, s: RedactionSettings, log: Logger, range: FrameRange = { from: 0, to: Infinity }): Promise<Detections> {
   const g = await probeVideoGeometry(tools, input);
   const { width, height } = g;
-  const tracker = new BoxTracker(s.detectEveryFrames * 3);
+  const pstep = plateStep(s);
   const frameBytes = width * height * 3 / 2;
+  const found: Detections['found'] = [];
   let frame = 0;
   let pending = 0;
   let chain = Promise.resolve();
-  const dec = spawnFfmpeg(tools, rawYuvDecodeArgs(input), { stdout: 'pipe', log });
+  const dec = spawnFfmpeg(tools, rawYuvDecodeArgs(input, range.to), { stdout: 'pipe', log });
   const reader = new RawFrameReader(frameBytes, (yuv) => {
     const f = frame++;
-    if (f % s.detectEveryFrames !== 0) return;
+    if (f < range.from || f % s.detectEveryFrames !== 0) return;
     const rgb = yuv420ToRgb(yuv, width, height);
     pending++;
     chain = chain.then(async () => {
-      const faces = await det.faces.detect(rgb);
-      tracker.update(f, 'face', faces);
-      if (det.plates) {
+      found.push({ frame: f, kind: 'face', dets: await det.faces.detect(rgb) });
+      if (det.plates && f % pstep === 0) {
         const text = await det.plates.detect(rgb, s.plateSide ?? 480);
-        tracker.update(f, 'plate', text.map((t) => ({ box: quadBox(t.quad), score: t.score })));
+        found.push({ frame: f, kind: 'plate', dets: text.map((t) => ({ box: quadBox(t.quad), score: t.score })) });
       }
     }).finally(() => void pending--);
   });
@@ -64,7 +92,16 @@ export async function analyseClip(tools: MediaTools, input: string, det: Redacti
     if (pending > 2) await chain; // bound memory: decoding waits while a few frames wait for the detectors
   });
   await chain;
-  return { width, height, fps: g.fps, frameCount: frame, tracks: tracker.tracks };
+  return { width, height, fps: g.fps, frameCount: frame, found };
+}
+
+/** Joins the detections of one clip (of one or more ranges, in any order) into tracks, in frame order. */
+export function trackDetections(parts: readonly Detections[], s: RedactionSettings): Analysis {
+  const first = parts[0]!;
+  const tracker = new BoxTracker(s.detectEveryFrames * 3, plateStep(s) * 2);
+  const all = parts.flatMap((p) => p.found).sort((a, b) => a.frame - b.frame || (a.kind === b.kind ? 0 : a.kind === 'face' ? -1 : 1));
+  for (const x of all) tracker.update(x.frame, x.kind, x.dets);
+  return { width: first.width, height: first.height, fps: first.fps, frameCount: Math.max(...parts.map((p) => p.frameCount)), tracks: tracker.tracks };
 }
 
 /** Pass 2: decode, pixelate every tracked box except the kept tracks, encode (libx264, settings stated). */
@@ -82,26 +119,59 @@ export async function renderRedacted(tools: MediaTools, input: string, output: s
  */
 export async function renderVerified(tools: MediaTools, input: string, output: string, a: Analysis, keep: ReadonlySet<number>, s: RedactionSettings, encoder: EncoderSettings, det: RedactionDetectors, log: Logger): Promise<{ analysis: Analysis; frames: number; blurredBoxes: number; added: number }> {
   const r = await render(tools, input, output, a, keep, s, encoder, det.faces, log);
+  return withCheckFinds(a, r.found, s, r, log);
+}
+
+/** Adds what the check found (frame → boxes, frames in order) to the analysis as face tracks. */
+export function withCheckFinds(a: Analysis, found: Iterable<[number, Box[]]>, s: RedactionSettings, r: { frames: number; blurredBoxes: number }, log: Logger): { analysis: Analysis; frames: number; blurredBoxes: number; added: number } {
   const tracker = new BoxTracker(s.detectEveryFrames * 3);
-  for (const [f, boxes] of r.found) tracker.update(f, 'face', boxes.map((box) => ({ box, score: 1 })));
+  for (const [f, boxes] of [...found].sort((x, y) => x[0] - y[0])) tracker.update(f, 'face', boxes.map((box) => ({ box, score: 1 })));
   let next = Math.max(0, ...a.tracks.map((t) => t.id)) + 1;
   const extra = tracker.tracks.map((t) => ({ ...t, id: next++ }));
   if (extra.length) log.info({ added: extra.length }, 'redaction check found more to blur');
   return { analysis: { ...a, tracks: [...a.tracks, ...extra] }, frames: r.frames, blurredBoxes: r.blurredBoxes, added: extra.length };
 }
 
+/**
+ * Pass 2 over a range, for splitting a clip between workers: frames [from, to) are blurred and checked, only
+ * [encodeFrom, encodeTo) are encoded. Ranges overlap their neighbours by `checkReach(s)` × 2 frames so that a
+ * check find's hold backwards and forwards across the cut is applied by the worker that encodes those frames.
+ */
+export async function renderRange(tools: MediaTools, input: string, output: string, a: Analysis, keep: ReadonlySet<number>, s: RedactionSettings, encoder: EncoderSettings, check: FaceDetector | null, log: Logger, range: RenderRange): Promise<{ frames: number; blurredBoxes: number; found: Array<[number, Box[]]> }> {
+  const r = await render(tools, input, output, a, keep, s, encoder, check, log, range);
+  return { frames: r.frames, blurredBoxes: r.blurredBoxes, found: [...r.found] };
+}
+
+export interface RenderRange extends FrameRange {
+  encodeFrom: number;
+  encodeTo: number;
+}
+
+/** How far (frames) a check find is held backwards and forwards. */
+export function checkReach(s: RedactionSettings): number {
+  return s.detectEveryFrames - 1 + s.holdFrames;
+}
+
+/** How often the plate text detector runs: a multiple of the face step. */
+export function plateStep(s: RedactionSettings): number {
+  const step = s.detectEveryFrames;
+  return Math.max(1, Math.ceil((s.plateEveryFrames ?? step) / step)) * step;
+}
+
 /** The check blurs what scores above this share of the face threshold. */
 export const CHECK_MARGIN = 0.7;
 
-async function render(tools: MediaTools, input: string, output: string, a: Analysis, keep: ReadonlySet<number>, s: RedactionSettings, encoder: EncoderSettings, check: FaceDetector | null, log: Logger): Promise<{ frames: number; blurredBoxes: number; found: Map<number, Box[]> }> {
+async function render(tools: MediaTools, input: string, output: string, a: Analysis, keep: ReadonlySet<number>, s: RedactionSettings, encoder: EncoderSettings, check: FaceDetector | null, log: Logger, range: RenderRange = { from: 0, to: Infinity, encodeFrom: 0, encodeTo: Infinity }): Promise<{ frames: number; blurredBoxes: number; found: Map<number, Box[]> }> {
   const step = s.detectEveryFrames;
-  const reach = step - 1 + s.holdFrames;
-  const plan = new BlurPlan(a.tracks, { step, hold: s.holdFrames, padding: s.padding, frameCount: a.frameCount, width: a.width, height: a.height });
-  const keptPlan = new BlurPlan(a.tracks.filter((t) => keep.has(t.id)), { step, hold: s.holdFrames, padding: s.padding, frameCount: a.frameCount, width: a.width, height: a.height });
+  const reach = checkReach(s);
+  const pstep = plateStep(s);
+  const plan = new BlurPlan(a.tracks, { step, plateStep: pstep, hold: s.holdFrames, padding: s.padding, frameCount: a.frameCount, width: a.width, height: a.height });
+  const keptPlan = new BlurPlan(a.tracks.filter((t) => keep.has(t.id)), { step, plateStep: pstep, hold: s.holdFrames, padding: s.padding, frameCount: a.frameCount, width: a.width, height: a.height });
   const enc = spawnFfmpeg(tools, rawYuvEncodeArgs({ width: a.width, height: a.height, fps: a.fps, output, encoder }), { stdin: 'pipe', log });
   const encDone = exited(enc, 'the redaction encoder');
-  const dec = spawnFfmpeg(tools, rawYuvDecodeArgs(input), { stdout: 'pipe', log });
+  const dec = spawnFfmpeg(tools, rawYuvDecodeArgs(input, range.to), { stdout: 'pipe', log });
   let frame = 0;
+  let encoded = 0;
   let blurred = 0;
   const found = new Map<number, Box[]>();
   const extra: Array<{ box: Box; until: number }> = []; // check finds, held forwards
@@ -117,6 +187,7 @@ async function render(tools: MediaTools, input: string, output: string, a: Analy
   };
   const process = async (yuv: Uint8Array): Promise<void> => {
     const f = frame++;
+    if (f < range.from) return; // before this worker's range (decoded only to count frames exactly)
     for (const b of plan.boxes(f, keep)) {
       pixelateYuv420(yuv, a.width, a.height, b);
       blurred++;
@@ -143,7 +214,10 @@ async function render(tools: MediaTools, input: string, output: string, a: Analy
   };
   const flush = async (all: boolean): Promise<void> => {
     while (buffer.length > (all ? 0 : reach)) {
-      if (!enc.stdin!.write(buffer.shift()!.yuv)) await once(enc.stdin!, 'drain');
+      const next = buffer.shift()!;
+      if (next.f < range.encodeFrom || next.f >= range.encodeTo) continue;
+      encoded++;
+      if (!enc.stdin!.write(next.yuv)) await once(enc.stdin!, 'drain');
     }
   };
   enc.stdin!.on('error', (err) => log.warn({ err: err.message }, 'redaction encoder input closed'));
@@ -154,7 +228,7 @@ async function render(tools: MediaTools, input: string, output: string, a: Analy
   await flush(true);
   enc.stdin!.end();
   await encDone;
-  return { frames: frame, blurredBoxes: blurred, found };
+  return { frames: encoded, blurredBoxes: blurred, found };
 }
 
 function overlaps(a: Box, b: Box): boolean {
@@ -191,28 +265,35 @@ function quadBox(q: ReadonlyArray<readonly [number, number]>): Box {
   return [x0, y0, Math.max(...xs) - x0, Math.max(...ys) - y0];
 }
 
-/** Planar YUV 4:2:0 (BT.601 limited range, what ffmpeg's default yuv420p conversion gives) to packed RGB. */
+// BT.601 limited range in 16.16 fixed point, by lookup (what ffmpeg's default yuv420p conversion gives).
+const Y_T = Int32Array.from({ length: 256 }, (_, y) => Math.round(1.164 * (y - 16) * 65536));
+const RV = Int32Array.from({ length: 256 }, (_, v) => Math.round(1.596 * (v - 128) * 65536));
+const GU = Int32Array.from({ length: 256 }, (_, u) => Math.round(0.392 * (u - 128) * 65536));
+const GV = Int32Array.from({ length: 256 }, (_, v) => Math.round(0.813 * (v - 128) * 65536));
+const BU = Int32Array.from({ length: 256 }, (_, u) => Math.round(2.017 * (u - 128) * 65536));
+
+/** Planar YUV 4:2:0 (BT.601 limited range) to packed RGB. */
 export function yuv420ToRgb(yuv: Uint8Array, width: number, height: number): RgbImage {
-  const out = new Uint8Array(width * height * 3);
+  const out = new Uint8ClampedArray(width * height * 3);
   const cw = width >> 1;
   const uOff = width * height;
   const vOff = uOff + cw * (height >> 1);
+  let o = 0;
   for (let y = 0; y < height; y++) {
     const crow = (y >> 1) * cw;
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const c = 1.164 * (yuv[y * width + x]! - 16);
-      const u = yuv[uOff + crow + (x >> 1)]! - 128;
-      const v = yuv[vOff + crow + (x >> 1)]! - 128;
-      const o = (y * width + x) * 3;
-      out[o] = clamp(c + 1.596 * v);
-      out[o + 1] = clamp(c - 0.392 * u - 0.813 * v);
-      out[o + 2] = clamp(c + 2.017 * u);
+      const c = Y_T[yuv[row + x]!]!;
+      const u = yuv[uOff + crow + (x >> 1)]!;
+      const v = yuv[vOff + crow + (x >> 1)]!;
+      out[o++] = (c + RV[v]! + 32768) >> 16;
+      out[o++] = (c - GU[u]! - GV[v]! + 32768) >> 16;
+      out[o++] = (c + BU[u]! + 32768) >> 16;
     }
   }
-  return { width, height, data: out };
+  return { width, height, data: new Uint8Array(out.buffer) };
 }
 
-const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
 
 export type { TrackSummary };
 export { summarise };

