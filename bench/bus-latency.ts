@@ -1,7 +1,7 @@
 /**
  * Event delivery through NATS JetStream (the SmartView bus, src/bus/nats.ts) at a city event rate.
  *
- *   npx tsx bench/bus-latency.ts [--smoke] [--rate 10000] [--seconds 20]
+ *   npx tsx bench/bus-latency.ts [--smoke] [--rate 10000] [--seconds 20] [--pull-batch N] [--only bus]
  *
  * The real bus on the shared NATS server (127.0.0.1:4222) with its own stream and subject prefix
  * (deleted afterwards): one publisher paced at --rate events/s (in 5 ms ticks; every publish waits for
@@ -9,7 +9,10 @@
  * Latency = time the event was due to be sent (its tick) → handler called, so a stalled publisher
  * counts against it (no coordinated omission). Lost = published − received (must be 0).
  * Baseline in the same run: core NATS publish/subscribe (no JetStream, no acks, no persistence) at
- * the same rate. Target: p99 < 100 ms at 10,000 events/s. One JSON line on stdout.
+ * the same rate; also raw JetStream with a 1,000 pull batch, and the bus on a memory-storage stream.
+ * `publishAckMs` (due → JetStream ack) shows how much of the bus latency is the publish path.
+ * `--only bus` runs just the bus on file storage (for sweeps of `--pull-batch`).
+ * Target: p99 < 100 ms at 10,000 events/s. One JSON line on stdout.
  */
 import os from 'node:os';
 import { AckPolicy, connect, DeliverPolicy, JSONCodec, StorageType } from 'nats';
@@ -19,11 +22,13 @@ import { NATS_URL, deleteStream, uniqueNatsNames } from '../src/bus/testing';
 import { args, finish, intArg, log, machine } from './lib/common';
 import { latencyStats, round } from './lib/stats';
 
-const a = args({ smoke: 'boolean', rate: 'string', seconds: 'string' });
+const a = args({ smoke: 'boolean', rate: 'string', seconds: 'string', 'pull-batch': 'string', only: 'string' });
 const smoke = a.smoke === true;
 const RATE = intArg(a.rate, 10_000);
 const SECONDS = intArg(a.seconds, smoke ? 3 : 20);
 const TICK = 5;
+/** The bus's pull batch (src/bus/nats.ts default when not given). */
+const PULL_BATCH = a['pull-batch'] === undefined ? undefined : intArg(a['pull-batch'], 1000);
 
 interface Ev { i: number; due: number }
 
@@ -59,17 +64,21 @@ async function waitReceived(got: () => number, want: number, ms = 15_000): Promi
   while (got() < want && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
 
-async function jetstream(): Promise<Record<string, unknown>> {
+async function jetstream(storage: 'file' | 'memory' = 'file'): Promise<Record<string, unknown>> {
   const names = uniqueNatsNames();
-  const bus = await createNatsBus({ servers: [NATS_URL], ...names, logger: pino({ level: 'silent' }) });
+  const bus = await createNatsBus({ servers: [NATS_URL], ...names, storage, pullBatch: PULL_BATCH, logger: pino({ level: 'silent' }) });
   const lat: number[] = [];
+  const acked: number[] = [];
   try {
     // performance.now() is per process; publisher and subscriber share this one, so no clock skew.
     await bus.subscribe<Ev>('bench.event', (m) => { lat.push(performance.now() - m.data.due); });
-    const r = await pace((ev) => bus.publish('bench.event', ev), 2000);
+    const r = await pace((ev) => bus.publish('bench.event', ev).then(() => { acked.push(performance.now() - ev.due); }), 2000);
     await waitReceived(() => lat.length, r.sent);
     // not received 15 s after the last publish: late (the consumer is behind) or lost; JetStream keeps them in the stream
-    return { published: r.sent, publishFailed: r.failed, received: lat.length, lost: r.sent - lat.length, latencyMs: latencyStats(lat) };
+    return {
+      published: r.sent, publishFailed: r.failed, received: lat.length, lost: r.sent - lat.length, latencyMs: latencyStats(lat),
+      publishAckMs: latencyStats(acked), // due → JetStream ack: how much of the latency is the publish path
+    };
   } finally {
     await bus.close();
     await deleteStream(names.stream);
@@ -123,6 +132,11 @@ async function jetstreamLargeBatch(): Promise<Record<string, unknown>> {
 }
 
 async function main(): Promise<void> {
+  if (a.only === 'bus') { // quick sweeps (e.g. of --pull-batch): the SmartView bus alone, file storage
+    const js = await jetstream();
+    finish({ bench: 'bus-latency', only: 'bus', smoke, rate: RATE, seconds: SECONDS, pullBatch: PULL_BATCH ?? 'default', jetstream: js, loadavg: os.loadavg().map((x) => round(x, 1)) });
+    return;
+  }
   log(`core NATS baseline: ${RATE}/s for ${SECONDS} s`);
   const baseline = await coreNats();
   log('baseline', baseline);
@@ -132,8 +146,11 @@ async function main(): Promise<void> {
   log('raw JetStream, pull batch 1,000');
   const large = await jetstreamLargeBatch();
   log('large batch', large);
+  log(`JetStream (SmartView bus) on a memory-storage stream: ${RATE}/s for ${SECONDS} s`);
+  const mem = await jetstream('memory');
+  log('bus, memory storage', mem);
   const p99 = (js.latencyMs as { p99: number }).p99;
-  finish({ bench: 'bus-latency', smoke, rate: RATE, seconds: SECONDS, jetstream: js, jetstreamPullBatch1000: large, baselineCoreNats: baseline, target: { p99Ms: 100 }, met: p99 < 100 && js.lost === 0, machine: machine(), loadavg: os.loadavg().map((x) => round(x, 1)) });
+  finish({ bench: 'bus-latency', smoke, rate: RATE, seconds: SECONDS, jetstream: js, jetstreamPullBatch1000: large, busMemoryStorage: mem, baselineCoreNats: baseline, target: { p99Ms: 100 }, met: p99 < 100 && js.lost === 0, machine: machine(), loadavg: os.loadavg().map((x) => round(x, 1)) });
 }
 
 main().catch((err: unknown) => {

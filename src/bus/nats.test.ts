@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import { StorageType, connect } from 'nats';
 import { OperationalError } from '../core/errors';
 import { silentLogger } from '../core/logger';
 import type { BusMessage, EventBus } from './bus';
@@ -134,6 +135,44 @@ describe('NATS bus: resilience', { skip: natsSkip() }, () => {
       await bus?.close();
       await proxy.stop();
       if (bus) await deleteStream(names.stream);
+    }
+  });
+});
+
+describe('NATS bus: throughput settings', { skip: natsSkip() }, () => {
+  test('many concurrent publishes through a tiny in-flight bound and pull batch all arrive once, in order', { timeout: 10_000 }, async () => {
+    const names = uniqueNatsNames();
+    const bus = await createNatsBus({ servers: [NATS_URL], ...names, logger: silentLogger(), maxPublishesInFlight: 3, pullBatch: 7 });
+    try {
+      const got: number[] = [];
+      await bus.subscribe<number>('load.*', (m) => void got.push(m.data), { durable: 'loader' });
+      // Started together, so at most 3 wait for their ack at a time; the rest queue for a slot in call order.
+      await Promise.all(Array.from({ length: 300 }, (_, i) => bus.publish('load.x', i, { id: `load-${i}` })));
+      await waitFor(() => got.length >= 300, '300 messages', 5000);
+      await tick(50); // a duplicate would show up now
+      assert.deepEqual(got, Array.from({ length: 300 }, (_, i) => i));
+    } finally {
+      await bus.close();
+      await deleteStream(names.stream);
+    }
+  });
+
+  test("storage 'memory' creates a memory stream; the default is file", { timeout: 8000 }, async () => {
+    const created: string[] = [];
+    const nc = await connect({ servers: [NATS_URL] });
+    try {
+      const jsm = await nc.jetstreamManager();
+      for (const storage of ['memory', undefined] as const) {
+        const names = uniqueNatsNames();
+        const bus = await createNatsBus({ servers: [NATS_URL], ...names, logger: silentLogger(), ...(storage ? { storage } : {}) });
+        created.push(names.stream);
+        await bus.close();
+        const { config } = await jsm.streams.info(names.stream);
+        assert.equal(config.storage, storage === 'memory' ? StorageType.Memory : StorageType.File);
+      }
+    } finally {
+      await nc.drain();
+      for (const s of created) await deleteStream(s);
     }
   });
 });

@@ -27,6 +27,9 @@ import {
  * message comes back after the messages behind it (the subscription does not stall on it).
  * Subscribing to an existing durable with another pattern updates its filter (as the memory engine
  * does); if the server refuses the change, subscribe fails with OperationalError 'bus_durable_conflict'.
+ * Throughput (docs/design/bus-latency.md): publishes are pipelined (each resolves on its own JetStream
+ * ack, up to `maxPublishesInFlight` outstanding), subscriptions pull `pullBatch` messages per request
+ * and ack each message asynchronously (a fire-and-forget protocol message, no round trip) after its handler.
  */
 export interface NatsBusOptions extends NatsSetupOptions {
   logger?: Logger;
@@ -34,11 +37,19 @@ export interface NatsBusOptions extends NatsSetupOptions {
   publishTimeoutMs?: number;
   /** Base of the redelivery back-off in ms (default 50, doubling, capped at 2 s). */
   retryBaseMs?: number;
+  /** Publishes awaiting their JetStream ack at once; further publishes wait for a slot (default 4,096). */
+  maxPublishesInFlight?: number;
+  /** Messages a subscription pulls per request (default 1,000; bus messages are small metadata). */
+  pullBatch?: number;
 }
 
 const PUBLISHED_AT = 'Sv-Published-At';
 const ACK_WAIT_MS = 30_000;
 const CONSUMER_NOT_FOUND = 10014;
+/** Unacked messages a consumer may have out (all its subscribers together); above it the server holds back. */
+const MAX_ACK_PENDING = 10_000;
+/** A pull request lives this long; the server sends idle heartbeats (half of it) so a dead connection is noticed. */
+const PULL_EXPIRES_MS = 10_000;
 const codec = JSONCodec();
 
 export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
@@ -66,6 +77,10 @@ class NatsBus implements EventBus {
   private readonly stream: string;
   private readonly publishTimeoutMs: number;
   private readonly retryBaseMs: number;
+  private readonly maxPublishes: number;
+  private readonly pullBatch: number;
+  private publishing = 0;
+  private readonly publishWaiters: (() => void)[] = [];
   private closed = false;
 
   constructor(
@@ -79,6 +94,8 @@ class NatsBus implements EventBus {
     this.stream = opts.stream;
     this.publishTimeoutMs = opts.publishTimeoutMs ?? 5000;
     this.retryBaseMs = opts.retryBaseMs ?? 50;
+    this.maxPublishes = Math.max(1, opts.maxPublishesInFlight ?? 4096);
+    this.pullBatch = Math.max(1, opts.pullBatch ?? 1000);
     void this.watchStatus();
   }
 
@@ -89,6 +106,11 @@ class NatsBus implements EventBus {
     const payload = data === undefined ? Empty : codec.encode(data);
     const h = headers();
     h.set(PUBLISHED_AT, String(Date.now()));
+    // Publishes are pipelined: each caller waits for its own ack, but up to maxPublishes acks are
+    // outstanding at once (the JetStream ack is what makes the message durable; we never skip it).
+    // A finishing publish hands its slot straight to the next waiter, so the bound holds exactly.
+    if (this.publishing >= this.maxPublishes) await new Promise<void>((resolve) => this.publishWaiters.push(resolve));
+    else this.publishing++;
     try {
       // While reconnecting the client buffers the message; the ack timeout bounds the wait.
       await this.js.publish(`${this.prefix}.${subject}`, payload, { msgID: id, headers: h, timeout: this.publishTimeoutMs });
@@ -98,6 +120,10 @@ class NatsBus implements EventBus {
         `Publishing '${subject}' to NATS JetStream stream '${this.stream}' failed: ${errorMessage(err)} (the bus may be disconnected; retrying with the same id is safe)`,
         { cause: err, details: { subject, id } },
       );
+    } finally {
+      const next = this.publishWaiters.shift();
+      if (next) next();
+      else this.publishing--;
     }
   }
 
@@ -117,10 +143,15 @@ class NatsBus implements EventBus {
         await this.jsm.consumers.add(this.stream, {
           name: consumer, filter_subject: filter, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New,
           max_deliver: maxDeliver, ack_wait: nanos(ACK_WAIT_MS), inactive_threshold: nanos(60_000), mem_storage: true,
+          max_ack_pending: MAX_ACK_PENDING,
         });
       }
-      // A small batch: fetched messages wait for the handler, and must be handled within the ack wait.
-      messages = await (await this.js.consumers.get(this.stream, consumer)).consume({ max_messages: 16 });
+      // Large pulls (the client re-pulls when half is used), so the server streams messages instead of
+      // waiting for a round trip every few of them. Fetched messages wait for the handler; one batch
+      // must be handled within the ack wait (30 s: 1,000 messages at ≥ 30 ms each would not be).
+      messages = await (await this.js.consumers.get(this.stream, consumer)).consume({
+        max_messages: this.pullBatch, expires: PULL_EXPIRES_MS, // (the client takes max_messages or max_bytes, not both)
+      });
     } catch (err) {
       if (err instanceof OperationalError) throw err;
       throw new OperationalError('bus_unavailable', `Subscribing to '${pattern}' on NATS stream '${this.stream}' failed: ${errorMessage(err)}`, {
@@ -197,7 +228,7 @@ class NatsBus implements EventBus {
       if (apiErrorCode(err) !== CONSUMER_NOT_FOUND) throw err;
       await this.jsm.consumers.add(this.stream, {
         durable_name: durable, filter_subject: filter, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New,
-        max_deliver: maxDeliver, ack_wait: nanos(ACK_WAIT_MS), max_ack_pending: 1000,
+        max_deliver: maxDeliver, ack_wait: nanos(ACK_WAIT_MS), max_ack_pending: MAX_ACK_PENDING,
       });
       this.logger.info({ durable, filter }, 'durable consumer created');
     }
