@@ -252,7 +252,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   };
   sv.live.usePrivacy(privacy.masks);
   sv.devices = new DevicesService({ store, audit, cameras: sv.cameras, sources, access: governance.policy, log: log.child({ scope: 'devices' }) });
-  sv.federation = createFederation({ siteId: config.site.id, config: config.federation, keyring, store, audit, access: governance.policy, live: sv.live, playback, plates: plates.search, log });
+  sv.federation = createFederation({ siteId: config.site.id, config: config.federation, keyring, store, audit, access: governance.policy, live: sv.live, playback, plates: plates.search, search: forensic.search, readCrop: (rel, id) => forensic.indexer.readCrop(rel, id), log });
   sv.snapshots.usePrivacy(privacy.masks);
   sv.evidence.useDownloadGate((ctx, id, cameraIds) => privacy.releases.checkOriginalDownload(ctx, id, cameraIds));
   return sv;

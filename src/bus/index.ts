@@ -11,6 +11,7 @@ export interface BusConfig {
   natsServers: string[];
   stream: string;
   subjectPrefix: string;
+  storage?: 'file' | 'memory';
 }
 
 /** The configured event bus: in-process (`memory`, default) or NATS JetStream (`nats`). */
@@ -19,7 +20,7 @@ export async function createBus(config: BusConfig, logger: Logger): Promise<Even
     case 'memory':
       return new MemoryBus({ logger });
     case 'nats':
-      return createNatsBus({ servers: config.natsServers, stream: config.stream, subjectPrefix: config.subjectPrefix, logger });
+      return createNatsBus({ servers: config.natsServers, stream: config.stream, subjectPrefix: config.subjectPrefix, storage: config.storage, logger });
     default: {
       const engine: never = config.engine;
       throw new Error(`Unknown bus engine '${String(engine)}'`);

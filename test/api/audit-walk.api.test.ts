@@ -78,6 +78,7 @@ const ELSEWHERE: Record<string, string> = {
   'GET /api/federation/cameras/:ref/playback.m3u8': 'federation.playback here + federation.remote.playback and playback.view at the owner, test/federation/peers.test.ts',
   'GET /api/federation/cameras/:ref/segments/:seg': 'segments of an audited federated playlist (owner re-checks share and window)',
   'POST /api/federation/search/plates': 'federation.plate.search here + federation.remote.plate.search at each owner, test/federation/peers.test.ts',
+  'POST /api/federation/search/tracks': 'federation.track.search (+ search.tracks) here + federation.remote.track.search at each owner, test/federation/peers.test.ts',
   'POST /api/devices/cameras/:id/ptz': 'ptz.control (live.view + purpose), test/federation/devices.api.test.ts',
   'GET /api/devices/cameras/:id/presets': 'ptz.presets, test/federation/devices.api.test.ts',
 };

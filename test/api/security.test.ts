@@ -29,7 +29,8 @@ const PUBLIC = new Set(['POST /api/auth/login', 'GET /api/auth/methods', 'GET /a
   'GET /api/cluster/segments/:id',
   // site-to-site (src/federation/peers/signing.ts): no user auth, but a request signed by a pinned peer key (401 without it, audited)
   'GET /api/federation/peer/cameras', 'POST /api/federation/peer/plates/search', 'GET /api/federation/peer/cameras/:id/live/ws',
-  'GET /api/federation/peer/cameras/:id/playback.m3u8', 'GET /api/federation/peer/cameras/:id/segments/:seg']);
+  'GET /api/federation/peer/cameras/:id/playback.m3u8', 'GET /api/federation/peer/cameras/:id/segments/:seg',
+  'POST /api/federation/peer/tracks/search']);
 
 function concrete(url: string): string {
   return url.replace(/:([A-Za-z]+)/g, 'x1').replace(/\*$/, 'x');

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { cameraInputSchema } from '../../src/cameras/camera.model';
 import { SYSTEM } from '../../src/core/context';
+import { TrackIndexRepository } from '../../src/search/tracks.repository';
 import { freePort, Site } from '../federation/sites';
 import { makeTestClip } from '../support/media';
 import { ensureWebBuilt } from './build-web';
@@ -36,6 +37,11 @@ before(async () => {
     const clip = makeTestClip(path.join(s.dataDir, 'src', 'clip.mp4'), { seconds: 6, width: 320, height: 180 });
     await sv.cameras.create(SYSTEM, cameraInputSchema.parse({ id: 'cam-1', name: `${s.siteId} entrance`, owner: 'police', location: { lat: 22.3, lon: 114.17, district: 'Kowloon' }, source: { url: `file://${clip}` } }) as never);
     await sv.plates.sightings.record({ cameraId: 'cam-1', plate: 'KT4821', grammar: 'hk', seenAt: Date.now() - (s === tunnels ? 600_000 : 300_000), confidence: 0.95 });
+    const at = Date.now() - 900_000;
+    await new TrackIndexRepository(sv.store.db).insert({
+      id: `trk-${s.siteId}`, camera_id: 'cam-1', owner: 'police', district: 'Kowloon', lat: 22.3, lon: 114.17, started_at: at, ended_at: at + 5_000, class: 'person', upper_colour: 'red', lower_colour: 'black',
+      carried: 0, height_class: null, vehicle_colour: null, plate: null, direction: null, speed: null, score: 0.9, crop_path: null, embedding: null, embedding_model: null, job_id: null, track_no: 1,
+    });
   }
   await central.start({ peers: [tunnels.pin(), housing.pin()], searchTimeoutMs: 1500, requestTimeoutMs: 1500 });
   const sv = central.running!.sv;
@@ -58,6 +64,10 @@ test('the central site shows two peers\' cameras, plays one live through the own
   await page.fill('input[name="password"]', USER.password);
   await page.click('[data-testid="login-form"] button[type="submit"]');
   await page.waitForSelector('[data-testid="current-user"]');
+  // the Cameras page lists the remote cameras beside the local ones, badged by owner site, and marks them on the map
+  await page.waitForSelector('[data-testid="remote-camera-table"] tr[data-ref="tunnels:cam-1"]');
+  assert.match((await page.textContent('tr[data-ref="housing:cam-1"] [data-testid="remote-owner-badge"]')) ?? '', /site housing/);
+  await page.waitForSelector('[data-testid="camera-map"][data-remote-count="2"]');
   await page.click('nav a[href="#/federation"]');
   await page.waitForSelector('[data-testid="federation-cameras"] tr[data-ref="tunnels:cam-1"]');
   await page.waitForSelector('[data-testid="federation-cameras"] tr[data-ref="housing:cam-1"]');
@@ -83,8 +93,15 @@ test('the central site shows two peers\' cameras, plays one live through the own
   assert.equal(await page.getAttribute('[data-testid="federation-result"]', 'data-partial'), '1');
   assert.match((await page.textContent('[data-testid="federation-sightings"]')) ?? '', /tunnels:cam-1/);
 
-  const rows = await tunnels.running!.sv.store.db.selectFrom('audit_records').selectAll().where('action', 'in', ['federation.remote.live', 'federation.remote.plate.search']).execute();
+  await page.fill('[data-testid="federation-track-upper"]', 'red');
+  await page.click('[data-testid="federation-page"] form.row:has([data-testid="federation-track-class"]) button[type="submit"]');
+  await page.waitForSelector('[data-testid="federation-track-result"] li[data-site="housing"][data-state="down"]');
+  await page.waitForSelector('[data-testid="federation-tracks"] tr[data-id="tunnels:trk-tunnels"]');
+  assert.equal(await page.getAttribute('[data-testid="federation-track-result"]', 'data-partial'), '1');
+
+  const rows = await tunnels.running!.sv.store.db.selectFrom('audit_records').selectAll().where('action', 'in', ['federation.remote.live', 'federation.remote.plate.search', 'federation.remote.track.search']).execute();
   const seen = rows.map((r) => ({ action: r.action, d: JSON.parse(String(r.details)) as { remoteUser: string; remoteCase: string | null } }));
   assert.ok(seen.some((x) => x.action === 'federation.remote.live' && x.d.remoteUser === USER.username), JSON.stringify(seen));
   assert.ok(seen.some((x) => x.action === 'federation.remote.plate.search' && x.d.remoteUser === USER.username && x.d.remoteCase === CASE), JSON.stringify(seen));
+  assert.ok(seen.some((x) => x.action === 'federation.remote.track.search' && x.d.remoteUser === USER.username && x.d.remoteCase === CASE), JSON.stringify(seen));
 });

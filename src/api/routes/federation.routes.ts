@@ -7,6 +7,7 @@ import type { Logger } from '../../core/logger';
 import type { Federation } from '../../federation/peers/wiring';
 import type { RemoteIdentity } from '../../federation/peers/signing';
 import { SEARCH_MODES } from '../../plates/search/pattern';
+import { indexedTrackSchema, trackFilterSchema } from '../../search/model';
 import { parseRange } from '../../playback/segment-file';
 import { relayPeerResponse } from './cluster-segments.routes';
 import { sightingSchema } from './plates.routes';
@@ -25,6 +26,10 @@ const plateQuery = z.strictObject({
   fromMs: z.number().int().nonnegative().optional(),
   toMs: z.number().int().nonnegative().optional(),
   limit: z.number().int().min(1).max(1000).default(200),
+});
+const trackQuery = z.strictObject({
+  filter: trackFilterSchema.describe('As POST /api/search/tracks; cameras may name remote ones as <siteId>:<cameraId> (sent to that site only)'),
+  limit: z.number().int().min(1).max(500).default(100),
 });
 const siteStatusSchema = z.object({ site: z.string(), state: z.string().describe('ok | timeout | down | refused'), ms: z.number(), results: z.number(), message: z.string().nullable(), local: z.boolean() });
 const epochMs = z.string().regex(/^\d{1,15}$/, 'integer UTC milliseconds').transform(Number);
@@ -79,6 +84,14 @@ export function registerFederationRoutes(app: ZApp, deps: { federation: Federati
     },
   }, async (req) => service.plateSearch(req.actx, req.body));
 
+  app.post('/api/federation/search/tracks', {
+    config: { permission: 'search.run' },
+    schema: {
+      tags: ['federation'], summary: 'Forensic track search by description here and at every peer (X-Case-Ref required, as for local search); newest first; partial results marked per site', body: trackQuery,
+      response: { 200: z.object({ items: z.array(indexedTrackSchema.extend({ site: z.string(), cameraRef: z.string(), cropUrl: z.string().nullable().describe('This site\'s crop URL, or a data: URL from the owning site') })), sites: z.array(siteStatusSchema), partial: z.boolean() }), ...commonErrors },
+    },
+  }, async (req) => service.trackSearch(req.actx, req.body));
+
   app.get('/api/federation/cameras/:ref/live/ws', {
     websocket: true,
     config: { permission: 'live.view' },
@@ -130,6 +143,12 @@ export function registerFederationRoutes(app: ZApp, deps: { federation: Federati
     preValidation: signed,
     schema: { tags: ['federation'], summary: 'Site-to-site (signed): plate sightings on the cameras shared with analytics', body: plateQuery, response: { 200: z.object({ items: z.array(sightingSchema), cameras: z.number() }), ...commonErrors } },
   }, async (req) => owner.plateSearch(identities.get(req)!, req.body, req.ip));
+
+  app.post('/api/federation/peer/tracks/search', {
+    config: { public: true },
+    preValidation: signed,
+    schema: { tags: ['federation'], summary: 'Site-to-site (signed, with the remote case): forensic tracks on the cameras shared with analytics, crops inline', body: trackQuery, response: { 200: z.object({ items: z.array(indexedTrackSchema.extend({ crop: z.string().nullable() })), cameras: z.number() }), ...commonErrors } },
+  }, async (req) => owner.trackSearch(identities.get(req)!, req.body, req.ip));
 
   app.get('/api/federation/peer/cameras/:id/playback.m3u8', {
     config: { public: true },

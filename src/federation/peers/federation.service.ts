@@ -12,12 +12,15 @@ import type { Store } from '../../store/store';
 import type { SiteKeyring } from '../../keys/site-keys';
 import { PeerCallError, PeerClient, identityOf } from './client';
 import { InventoryCache, type PeerHealth, type PeerState } from './inventory';
-import type { PeerPlateQuery, SharedCamera } from './owner';
+import type { IndexedTrack } from '../../search/model';
+import type { SearchService } from '../../search/search.service';
+import type { PeerPlateQuery, PeerTrackQuery, SharedCamera, SharedTrack } from './owner';
 
 export const PEER_PATHS = {
   cameras: '/api/federation/peer/cameras',
   live: (id: string) => `/api/federation/peer/cameras/${encodeURIComponent(id)}/live/ws`,
   plateSearch: '/api/federation/peer/plates/search',
+  trackSearch: '/api/federation/peer/tracks/search',
   playlist: (id: string, fromMs: number, toMs: number) => `/api/federation/peer/cameras/${encodeURIComponent(id)}/playback.m3u8?from=${fromMs}&to=${toMs}`,
   segment: (id: string, seg: number) => `/api/federation/peer/cameras/${encodeURIComponent(id)}/segments/${seg}`,
 } as const;
@@ -33,6 +36,9 @@ export interface RemoteCamera extends SharedCamera {
 
 export type SiteStatus = { site: string; state: PeerState | 'ok'; ms: number; results: number; message: string | null; local: boolean };
 export type FederatedSighting = Sighting & { site: string; cameraRef: string };
+/** A track found here or at a peer: ids namespaced `<site>:<id>` for peers; cropUrl proxied here or a data URL from the owner. */
+export type FederatedTrack = IndexedTrack & { site: string; cameraRef: string; cropUrl: string | null };
+type SiteResult<T> = { st: SiteStatus; items: T[] };
 
 /**
  * The CALLING (central) site's side: the remote inventory (cached, namespaced), proxied live view, and plate
@@ -44,7 +50,7 @@ export class FederationService {
   readonly clients: PeerClient[];
   readonly inventory: InventoryCache;
 
-  constructor(private readonly d: { siteId: string; config: FederationConfig; keyring: SiteKeyring; store: Store; audit: AuditAppender; access: AccessPolicy; plates: PlateSearchService; log: Logger }) {
+  constructor(private readonly d: { siteId: string; config: FederationConfig; keyring: SiteKeyring; store: Store; audit: AuditAppender; access: AccessPolicy; plates: PlateSearchService; search: SearchService; log: Logger }) {
     this.clients = d.config.peers.map((p) => new PeerClient(d.keyring, p));
     const sys = { site: d.siteId, user: 'system:federation', roles: ['operator', 'investigator', 'supervisor', 'viewer'] };
     this.inventory = new InventoryCache(this.clients, (c) => c.json<{ items: SharedCamera[] }>('GET', PEER_PATHS.cameras, sys, d.config.requestTimeoutMs).then((r) => r.items), {
@@ -135,34 +141,74 @@ export class FederationService {
     const details = { plate: q.plate, mode: q.mode ?? null, fromMs: q.fromMs ?? null, toMs: q.toMs ?? null };
     ctx = await this.d.access.require(ctx, 'plateSearch', { action: 'federation.plate.search', details });
     const id = identityOf(this.d.siteId, ctx);
-    const timeoutMs = this.d.config.searchTimeoutMs;
     const local = (async (): Promise<{ st: SiteStatus; items: FederatedSighting[] }> => {
       const t0 = performance.now();
       const r = await this.d.plates.search(ctx, { plate: q.plate, mode: q.mode, fromMs: q.fromMs, toMs: q.toMs, limit: q.limit });
       const items = r.items.map((s) => ({ ...s, site: this.d.siteId, cameraRef: s.cameraId }));
       return { st: { site: this.d.siteId, state: 'ok', ms: Math.round(performance.now() - t0), results: items.length, message: null, local: true }, items };
     })();
-    const remote = this.clients.map(async (c): Promise<{ st: SiteStatus; items: FederatedSighting[] }> => {
-      const t0 = performance.now();
-      const site = c.peer.siteId;
-      try {
-        const r = await c.json<{ items: Sighting[] }>('POST', PEER_PATHS.plateSearch, id, timeoutMs, q);
-        const ms = performance.now() - t0;
-        this.inventory.observe(site, 'ok', ms, null);
-        const items = r.items.map((s) => ({ ...s, site, cameraRef: `${site}:${s.cameraId}`, cameraId: `${site}:${s.cameraId}`, id: `${site}:${s.id}` }));
-        return { st: { site, state: 'ok', ms: Math.round(ms), results: items.length, message: null, local: false }, items };
-      } catch (err) {
-        const state = err instanceof PeerCallError ? err.state : 'down';
-        if (state !== 'refused') this.inventory.observe(site, state, null, errorMessage(err));
-        return { st: { site, state, ms: Math.round(performance.now() - t0), results: 0, message: errorMessage(err), local: false }, items: [] };
-      }
-    });
+    const remote = this.clients.map((c) => this.ask(c, PEER_PATHS.plateSearch, id, q, (r: { items: Sighting[] }, site) =>
+      r.items.map((x) => ({ ...x, site, cameraRef: `${site}:${x.cameraId}`, cameraId: `${site}:${x.cameraId}`, id: `${site}:${x.id}` }))));
     const all = await Promise.all([local, ...remote]);
     const items = all.flatMap((r) => r.items).sort((a, b) => a.seenAt - b.seenAt || a.id.localeCompare(b.id));
     const sites = all.map((r) => r.st);
     const partial = sites.some((s) => s.state !== 'ok');
     await this.record(ctx, { action: 'federation.plate.search', details: { ...details, results: items.length, partial, sites: sites.map((s) => `${s.site}:${s.state}`) } });
     return { items, sites, partial };
+  }
+
+  /**
+   * Forensic track search by description here and at every peer (each owner applies its share and requires the
+   * case; camera filters `<site>:<id>` go to their site only); newest first, each site's status, partial when some fail.
+   */
+  async trackSearch(ctx: ActionContext, q: PeerTrackQuery): Promise<{ items: FederatedTrack[]; sites: SiteStatus[]; partial: boolean }> {
+    authorize(ctx, 'search.run');
+    const details = { filter: Object.fromEntries(Object.entries(q.filter).filter(([, v]) => v !== undefined)) };
+    ctx = await this.d.access.require(ctx, 'personSearch', { action: 'federation.track.search', details });
+    const id = identityOf(this.d.siteId, ctx);
+    const camerasOf = (site: string | null) => q.filter.cameras?.flatMap((c) => {
+      const i = c.indexOf(':');
+      if (site === null) return i < 0 ? [c] : [];
+      return i > 0 && c.slice(0, i) === site ? [c.slice(i + 1)] : [];
+    });
+    const skipped = (site: string, local: boolean): SiteResult<FederatedTrack> => ({ st: { site, state: 'ok', ms: 0, results: 0, message: 'none of the asked cameras is at this site', local }, items: [] });
+    const localCams = camerasOf(null);
+    const local = localCams && !localCams.length ? Promise.resolve(skipped(this.d.siteId, true)) : (async (): Promise<SiteResult<FederatedTrack>> => {
+      const t0 = performance.now();
+      const r = await this.d.search.searchTracks(ctx, { filter: { ...q.filter, cameras: localCams }, limit: q.limit });
+      const items = r.items.map((t) => ({ ...t, site: this.d.siteId, cameraRef: t.cameraId, cropUrl: t.hasCrop ? `/api/search/tracks/${encodeURIComponent(t.id)}/crop` : null }));
+      return { st: { site: this.d.siteId, state: 'ok', ms: Math.round(performance.now() - t0), results: items.length, message: null, local: true }, items };
+    })();
+    const remote = this.clients.map((c) => {
+      const cams = camerasOf(c.peer.siteId);
+      if (cams && !cams.length) return Promise.resolve(skipped(c.peer.siteId, false));
+      return this.ask(c, PEER_PATHS.trackSearch, id, { filter: { ...q.filter, cameras: cams }, limit: q.limit }, (r: { items: SharedTrack[] }, site) =>
+        r.items.map(({ crop, ...t }) => ({ ...t, site, id: `${site}:${t.id}`, cameraId: `${site}:${t.cameraId}`, cameraRef: `${site}:${t.cameraId}`, cropUrl: crop })));
+    });
+    const all = await Promise.all([local, ...remote]);
+    const items = all.flatMap((r) => r.items).sort((a, b) => b.startedAt - a.startedAt || a.id.localeCompare(b.id)).slice(0, q.limit);
+    const sites = all.map((r) => r.st);
+    const partial = sites.some((s) => s.state !== 'ok');
+    await this.record(ctx, { action: 'federation.track.search', targetType: 'case', targetId: ctx.caseRef, details: { ...details, results: items.length, partial, sites: sites.map((s) => `${s.site}:${s.state}`) } });
+    return { items, sites, partial };
+  }
+
+  /** One peer's part of a fanned-out search: its status (ok/timeout/down/refused) and its items, never a throw. */
+  private async ask<R, T>(c: PeerClient, path: string, id: ReturnType<typeof identityOf>, body: unknown, map: (r: R, site: string) => T[]): Promise<SiteResult<T>> {
+    const t0 = performance.now();
+    const site = c.peer.siteId;
+    try {
+      const r = await c.json<R>('POST', path, id, this.d.config.searchTimeoutMs, body);
+      const ms = performance.now() - t0;
+      this.inventory.observe(site, 'ok', ms, null);
+      const items = map(r, site);
+      return { st: { site, state: 'ok', ms: Math.round(ms), results: items.length, message: null, local: false }, items };
+    } catch (err) {
+      const state = err instanceof PeerCallError ? err.state : 'down';
+      if (state !== 'refused') this.inventory.observe(site, state, null, errorMessage(err));
+      this.d.log.debug({ site, path, state, err: errorMessage(err) }, 'peer search failed: partial result');
+      return { st: { site, state, ms: Math.round(performance.now() - t0), results: 0, message: errorMessage(err), local: false }, items: [] };
+    }
   }
 
   private async record(ctx: ActionContext, entry: AuditEntryInput): Promise<void> {

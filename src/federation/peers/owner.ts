@@ -12,6 +12,8 @@ import type { Sighting } from '../../plates/sightings/types';
 import { withinOne } from '../../plates/search/fuzzy';
 import { planQuery, type SearchMode } from '../../plates/search/pattern';
 import type { Store } from '../../store/store';
+import type { IndexedTrack, TrackFilter } from '../../search/model';
+import { TrackIndexRepository } from '../../search/tracks.repository';
 import { PeerAuthError, RequestVerifier, type RemoteIdentity } from './signing';
 
 export type Share = FederationConfig['shares'][number];
@@ -27,6 +29,14 @@ export interface SharedCamera {
   status: string;
   policy: { live: boolean; playbackHours: number; retentionDays: number; analytics: boolean; roles: string[] };
 }
+
+export interface PeerTrackQuery {
+  filter: TrackFilter;
+  limit: number;
+}
+
+/** A track as the owner returns it to a peer: its best crop inline (data URL), as the peer cannot fetch it. */
+export type SharedTrack = IndexedTrack & { crop: string | null };
 
 export interface PeerPlateQuery {
   plate: string;
@@ -45,7 +55,7 @@ export interface PeerPlateQuery {
 export class PeerOwnerService {
   private readonly verifier: RequestVerifier;
 
-  constructor(private readonly d: { siteId: string; config: FederationConfig; store: Store; audit: AuditAppender; live: LiveService; playback: PlaybackService; log: Logger }) {
+  constructor(private readonly d: { siteId: string; config: FederationConfig; store: Store; audit: AuditAppender; live: LiveService; playback: PlaybackService; log: Logger; readCrop?: (rel: string, id: string) => Promise<Buffer> }) {
     this.verifier = new RequestVerifier(d.config.peers, d.config.clockWindowMs);
   }
 
@@ -129,6 +139,44 @@ export class PeerOwnerService {
       details: { ...this.who(id), plate: q.plate, mode: plan.mode, fromMs: q.fromMs ?? null, toMs: q.toMs ?? null, results: rows.length },
     });
     return { items: rows.map(toSighting), cameras: cameraIds.length };
+  }
+
+  /**
+   * Forensic track search by description on the cameras whose share allows analytics, for the remote user: the
+   * owner requires the remote case (as its own search does: no case, no search) and audits user, case and filter.
+   */
+  async trackSearch(id: RemoteIdentity, q: PeerTrackQuery, ip: string | null): Promise<{ items: SharedTrack[]; cameras: number }> {
+    const shared = [...this.sharesFor(id)].filter(([, s]) => s.analytics).map(([c]) => c);
+    const ctx = this.ctx(id, ip);
+    const asked = { from: q.filter.from, to: q.filter.to, classes: q.filter.classes ?? null, cameras: q.filter.cameras ?? null };
+    const deny = async (reason: string, message: string): Promise<never> => {
+      await this.record(ctx, { action: 'federation.remote.track.search', outcome: 'denied', details: { ...this.who(id), filter: asked, reason } });
+      throw new ForbiddenError('search.run', message);
+    };
+    if (!id.caseRef) await deny('no_case', `Site '${this.d.siteId}' runs forensic searches only inside a case: search from a case at site '${id.site}' (X-Case-Ref) (refusal audited by the owner)`);
+    if (!shared.length) await deny('no_shared_analytics', `Site '${this.d.siteId}' shares no camera whose analytics site '${id.site}' may search (for your roles): ask the owner to allow analytics in its share`);
+    const cameraIds = q.filter.cameras ? q.filter.cameras.filter((c) => shared.includes(c)) : shared;
+    const repo = new TrackIndexRepository(this.d.store.db);
+    const all = [{ organisations: null, districts: null }];
+    const items = cameraIds.length ? (await repo.search({ ...q.filter, cameras: cameraIds }, all, q.limit)).items : [];
+    const out: SharedTrack[] = [];
+    for (const t of items) out.push({ ...t, crop: t.hasCrop ? await this.cropDataUrl(repo, t.id) : null });
+    await this.record(ctx, {
+      action: 'federation.remote.track.search', targetType: 'case', targetId: id.caseRef, cameraIds: [...new Set(items.map((t) => t.cameraId))].slice(0, 100),
+      details: { ...this.who(id), filter: Object.fromEntries(Object.entries(q.filter).filter(([, v]) => v !== undefined)), results: items.length },
+    });
+    return { items: out, cameras: cameraIds.length };
+  }
+
+  private async cropDataUrl(repo: TrackIndexRepository, trackId: string): Promise<string | null> {
+    const t = await repo.get(trackId, [{ organisations: null, districts: null }]);
+    if (!t?.cropPath || !this.d.readCrop) return null;
+    try {
+      return `data:image/jpeg;base64,${(await this.d.readCrop(t.cropPath, trackId)).toString('base64')}`;
+    } catch (err) {
+      this.d.log.warn({ trackId, err: (err as Error).message }, 'crop of a shared track unreadable: sent without it');
+      return null;
+    }
   }
 
   /** The share that lets this remote user do `use` on the camera, or a 403 audited at the owner. */

@@ -6,6 +6,7 @@ import type { SiteKeyring } from '../../keys/site-keys';
 import type { LiveService } from '../../live/live.service';
 import type { PlaybackService } from '../../playback/playback.service';
 import type { PlateSearchService } from '../../plates/search/search.service';
+import type { SearchService } from '../../search/search.service';
 import type { Store } from '../../store/store';
 import { FederationService } from './federation.service';
 import { PeerOwnerService } from './owner';
@@ -17,10 +18,10 @@ export interface Federation {
   service: FederationService;
 }
 
-export function createFederation(d: { siteId: string; config: FederationConfig; keyring: SiteKeyring; store: Store; audit: AuditAppender; access: AccessPolicy; live: LiveService; playback: PlaybackService; plates: PlateSearchService; log: Logger }): Federation {
+export function createFederation(d: { siteId: string; config: FederationConfig; keyring: SiteKeyring; store: Store; audit: AuditAppender; access: AccessPolicy; live: LiveService; playback: PlaybackService; plates: PlateSearchService; search: SearchService; readCrop: (rel: string, id: string) => Promise<Buffer>; log: Logger }): Federation {
   const log = d.log.child({ scope: 'federation' });
   return {
-    owner: new PeerOwnerService({ siteId: d.siteId, config: d.config, store: d.store, audit: d.audit, live: d.live, playback: d.playback, log }),
-    service: new FederationService({ siteId: d.siteId, config: d.config, keyring: d.keyring, store: d.store, audit: d.audit, access: d.access, plates: d.plates, log }),
+    owner: new PeerOwnerService({ siteId: d.siteId, config: d.config, store: d.store, audit: d.audit, live: d.live, playback: d.playback, log, readCrop: d.readCrop }),
+    service: new FederationService({ siteId: d.siteId, config: d.config, keyring: d.keyring, store: d.store, audit: d.audit, access: d.access, plates: d.plates, search: d.search, log }),
   };
 }

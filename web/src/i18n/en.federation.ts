@@ -36,5 +36,10 @@ export const enFederation = {
     partial: 'Partial results: not every site answered.',
     siteStatus: '{{site}}: {{state}} — {{results}} results in {{ms}} ms',
     seen: 'Seen at',
+    trackSearch: 'Federated forensic search (by description; uses the case reference above)',
+    hoursBack: 'Hours back',
+    trackClass: 'Class',
+    upperColour: 'Upper-body colour',
+    crop: 'Crop',
   },
 };

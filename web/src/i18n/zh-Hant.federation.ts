@@ -39,5 +39,10 @@ export const zhHantFederation: Pick<Messages, keyof typeof enFederation> = {
     partial: '部分結果：並非所有站點均有回應。',
     siteStatus: '{{site}}：{{state}} — {{results}} 項結果，{{ms}} 毫秒',
     seen: '出現時間',
+    trackSearch: '跨站點鑑證搜尋（按描述；使用上方的案件編號）',
+    hoursBack: '回溯小時數',
+    trackClass: '類別',
+    upperColour: '上身顏色',
+    crop: '截圖',
   },
 };

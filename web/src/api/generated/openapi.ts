@@ -12545,6 +12545,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/federation/peer/tracks/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Site-to-site (signed, with the remote case): forensic tracks on the cameras shared with analytics, crops inline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description As POST /api/search/tracks; cameras may name remote ones as <siteId>:<cameraId> (sent to that site only) */
+                        filter: {
+                            /** @description Area drawn on the map: [minLon, minLat, maxLon, maxLat] of the cameras */
+                            bbox?: [
+                                number,
+                                number,
+                                number,
+                                number
+                            ];
+                            /** @description Only these cameras */
+                            cameras?: string[];
+                            /** @description Person carries all of these */
+                            carried?: ("backpack" | "handbag" | "umbrella" | "suitcase")[];
+                            /** @description Detector classes, e.g. ['person'] or ['car','bus','truck'] */
+                            classes?: string[];
+                            /** @description Image direction, any of */
+                            direction?: ("left" | "right" | "towards" | "away" | "stationary")[];
+                            /** @description Tracks that started at or after this UTC ms */
+                            from: number;
+                            /** @description Person: dominant colour of the lower body, any of */
+                            lowerColour?: ("black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown")[];
+                            /** @description Plate as ANPR read it (spaces and case ignored) */
+                            plate?: string;
+                            /** @description … and before this UTC ms (at most 31 days after from) */
+                            to: number;
+                            /** @description Person: dominant colour of the upper body, any of */
+                            upperColour?: ("black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown")[];
+                            /** @description Vehicle: dominant colour, any of */
+                            vehicleColour?: ("black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown")[];
+                        };
+                        /** @default 100 */
+                        limit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cameras: number;
+                            items: {
+                                cameraId: string;
+                                carried: string[];
+                                class: string;
+                                crop: string | null;
+                                direction: string | null;
+                                embeddingModel: string | null;
+                                endedAt: number;
+                                /** @description GET /api/search/tracks/{id}/crop gives the best crop (JPEG) */
+                                hasCrop: boolean;
+                                heightClass: string | null;
+                                id: string;
+                                jobId: string | null;
+                                lat: number;
+                                lon: number;
+                                lowerColour: string | null;
+                                plate: string | null;
+                                score: number;
+                                /** @description Box heights per second across the picture */
+                                speed: number | null;
+                                startedAt: number;
+                                upperColour: string | null;
+                                vehicleColour: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/federation/peers": {
         parameters: {
             query?: never;
@@ -12771,6 +12934,181 @@ export interface paths {
                                 site: string;
                                 trackId: number | null;
                                 vehicleClass: string | null;
+                                vehicleColour: string | null;
+                            }[];
+                            partial: boolean;
+                            sites: {
+                                local: boolean;
+                                message: string | null;
+                                ms: number;
+                                results: number;
+                                site: string;
+                                /** @description ok | timeout | down | refused */
+                                state: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every non-2xx answer */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/federation/search/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forensic track search by description here and at every peer (X-Case-Ref required, as for local search); newest first; partial results marked per site */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description As POST /api/search/tracks; cameras may name remote ones as <siteId>:<cameraId> (sent to that site only) */
+                        filter: {
+                            /** @description Area drawn on the map: [minLon, minLat, maxLon, maxLat] of the cameras */
+                            bbox?: [
+                                number,
+                                number,
+                                number,
+                                number
+                            ];
+                            /** @description Only these cameras */
+                            cameras?: string[];
+                            /** @description Person carries all of these */
+                            carried?: ("backpack" | "handbag" | "umbrella" | "suitcase")[];
+                            /** @description Detector classes, e.g. ['person'] or ['car','bus','truck'] */
+                            classes?: string[];
+                            /** @description Image direction, any of */
+                            direction?: ("left" | "right" | "towards" | "away" | "stationary")[];
+                            /** @description Tracks that started at or after this UTC ms */
+                            from: number;
+                            /** @description Person: dominant colour of the lower body, any of */
+                            lowerColour?: ("black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown")[];
+                            /** @description Plate as ANPR read it (spaces and case ignored) */
+                            plate?: string;
+                            /** @description … and before this UTC ms (at most 31 days after from) */
+                            to: number;
+                            /** @description Person: dominant colour of the upper body, any of */
+                            upperColour?: ("black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown")[];
+                            /** @description Vehicle: dominant colour, any of */
+                            vehicleColour?: ("black" | "white" | "grey" | "red" | "orange" | "yellow" | "green" | "blue" | "purple" | "pink" | "brown")[];
+                        };
+                        /** @default 100 */
+                        limit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                cameraId: string;
+                                cameraRef: string;
+                                carried: string[];
+                                class: string;
+                                /** @description This site's crop URL, or a data: URL from the owning site */
+                                cropUrl: string | null;
+                                direction: string | null;
+                                embeddingModel: string | null;
+                                endedAt: number;
+                                /** @description GET /api/search/tracks/{id}/crop gives the best crop (JPEG) */
+                                hasCrop: boolean;
+                                heightClass: string | null;
+                                id: string;
+                                jobId: string | null;
+                                lat: number;
+                                lon: number;
+                                lowerColour: string | null;
+                                plate: string | null;
+                                score: number;
+                                site: string;
+                                /** @description Box heights per second across the picture */
+                                speed: number | null;
+                                startedAt: number;
+                                upperColour: string | null;
                                 vehicleColour: string | null;
                             }[];
                             partial: boolean;

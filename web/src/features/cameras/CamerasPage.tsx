@@ -10,6 +10,7 @@ import { CameraFilters } from './CameraFilters';
 import { CameraTable } from './CameraTable';
 import { EMPTY_FILTERS, useDebounced, type CameraFilterValues } from './filters';
 import { ImportDialog } from './ImportDialog';
+import { RemoteCameraTable, remoteHref, useRemoteCameras } from '../federation/RemoteCameras';
 import { CameraMap } from './map/CameraMap';
 import { sameBBox } from './map/bbox';
 import { MapOverlay } from './MapOverlay';
@@ -36,6 +37,8 @@ export function CamerasPage() {
   const mapState = useMapCameras(bbox, filter, revision);
   const tableQuery = useMemo(() => ({ ...filter, bbox: f.onlyMap && bbox ? bbox : undefined }), [filter, f.onlyMap, bbox]);
   const pages = useCameraPages(tableQuery, revision);
+  const remoteCams = useRemoteCameras();
+  const remoteMarkers = useMemo(() => remoteCams.map((c) => ({ ...c, href: remoteHref(c.ref) })), [remoteCams]);
 
   const onBounds = useCallback((b: BBox) => setBBox((prev) => (sameBBox(prev, b) ? prev : b)), []);
   const closeImport = useCallback(() => setImportOpen(false), []);
@@ -73,6 +76,7 @@ export function CamerasPage() {
             nameOf={orgs.nameOf}
             onBounds={onBounds}
             onSelect={setSelectedId}
+            remote={remoteMarkers}
           >
             <MapOverlay state={mapState} colorOf={orgs.colorOf} nameOf={orgs.nameOf} />
           </CameraMap>
@@ -80,6 +84,7 @@ export function CamerasPage() {
           <div className="map-wrap placeholder">{t('common.loading')}</div>
         )}
         <CameraTable pages={pages} selectedId={selectedId} nameOf={orgs.nameOf} colorOf={orgs.colorOf} onSelect={setSelectedId} />
+        <RemoteCameraTable items={remoteCams} />
       </div>
       {selectedId && <CameraDetail id={selectedId} revision={revision} nameOf={orgs.nameOf} onClose={() => setSelectedId(null)} />}
       {importOpen && <ImportDialog onClose={closeImport} onImported={bump} />}

@@ -5,6 +5,8 @@ import { errorText } from '../../app/errors';
 import { formatHkt } from '../../time/format';
 import { federationApi, type FederatedSighting, type PeerHealth, type RemoteCamera, type SiteStatus } from './federationApi';
 import { RemoteLive } from './RemoteLive';
+import { FederatedTrackSearch } from './TrackSearch';
+import { useRouteParams } from '../../app/router';
 
 const REFRESH_MS = 5000;
 
@@ -12,6 +14,7 @@ const REFRESH_MS = 5000;
 export function FederationPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
+  const chosen = useRouteParams().get('cam');
   const [peers, setPeers] = useState<PeerHealth[] | null>(null);
   const [cameras, setCameras] = useState<RemoteCamera[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -93,7 +96,7 @@ export function FederationPage() {
         <thead><tr><th>{t('federationPage.camera')}</th><th>{t('federationPage.owner')}</th><th>{t('federationPage.policy')}</th><th /></tr></thead>
         <tbody>
           {cameras.map((c) => (
-            <tr key={c.ref} data-ref={c.ref} data-stale={c.stale ? '1' : '0'}>
+            <tr key={c.ref} data-ref={c.ref} data-stale={c.stale ? '1' : '0'} className={c.ref === chosen ? 'selected' : undefined}>
               <td>{c.name} <span className="muted">{c.ref}</span>{c.stale && <span className="badge warn"> {t('federationPage.stale')}</span>}</td>
               <td>{t('federationPage.ownerValue', { site: c.site, owner: c.owner })}</td>
               <td>{[c.policy.live ? t('federationPage.live') : null, c.policy.playbackHours ? t('federationPage.playback', { hours: c.policy.playbackHours }) : null, c.policy.analytics ? t('federationPage.analytics') : null].filter(Boolean).join(' · ')}</td>
@@ -125,6 +128,7 @@ export function FederationPage() {
               </table>
             </div>
           )}
+          <FederatedTrackSearch purpose={purpose} caseRef={caseRef} />
         </>
       )}
     </section>

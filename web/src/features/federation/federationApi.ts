@@ -17,6 +17,8 @@ export interface RemoteCamera {
   site: string;
   remoteId: string;
   name: string;
+  lat: number;
+  lon: number;
   district: string;
   owner: string;
   stale: boolean;
@@ -41,12 +43,33 @@ export interface FederatedSighting {
   confidence: number;
 }
 
+export interface FederatedTrack {
+  id: string;
+  site: string;
+  cameraRef: string;
+  startedAt: number;
+  class: string;
+  upperColour: string | null;
+  lowerColour: string | null;
+  cropUrl: string | null;
+}
+
+export interface TrackDescription {
+  from: number;
+  to: number;
+  classes?: string[];
+  upperColour?: string[];
+  lowerColour?: string[];
+}
+
 export const federationApi = {
   peers: (signal?: AbortSignal) => request<{ items: PeerHealth[] }>('/api/federation/peers', { signal }),
   refresh: () => request<{ items: PeerHealth[] }>('/api/federation/peers/refresh', { method: 'POST' }),
   cameras: (signal?: AbortSignal) => request<{ items: RemoteCamera[] }>('/api/federation/cameras', { signal }),
   searchPlates: (plate: string, purpose: string, caseRef: string) =>
     request<{ items: FederatedSighting[]; sites: SiteStatus[]; partial: boolean }>('/api/federation/search/plates', { method: 'POST', json: { plate }, headers: { 'X-Purpose': purpose, 'X-Case-Ref': caseRef } }),
+  searchTracks: (filter: TrackDescription, purpose: string, caseRef: string) =>
+    request<{ items: FederatedTrack[]; sites: SiteStatus[]; partial: boolean }>('/api/federation/search/tracks', { method: 'POST', json: { filter }, headers: { 'X-Purpose': purpose, 'X-Case-Ref': caseRef } }),
 };
 
 /** The WebSocket of a remote camera's live view relayed by this site. */

@@ -26,6 +26,8 @@ interface Props {
   onSelect(id: string): void;
   /** Overlays drawn above the map (count, legend). */
   children?: ReactNode;
+  /** Peer sites' cameras (#10): dashed markers, never merged with local ones; a click follows `href`. */
+  remote?: { ref: string; name: string; site: string; lat: number; lon: number; stale: boolean; href: string }[];
 }
 
 /**
@@ -33,7 +35,7 @@ interface Props {
  * graticule; a tile layer only when the site configures one. The drawn count is exposed as
  * data-marker-count for tests and tools.
  */
-export function CameraMap({ map: mapCfg, cameras, selectedId, colorOf, nameOf, onBounds, onSelect, children }: Props) {
+export function CameraMap({ map: mapCfg, cameras, selectedId, colorOf, nameOf, onBounds, onSelect, children, remote }: Props) {
   const { t } = useTranslation();
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
@@ -45,6 +47,7 @@ export function CameraMap({ map: mapCfg, cameras, selectedId, colorOf, nameOf, o
   });
   const callbacks = useRef({ onBounds, onSelect });
   const [drawn, setDrawn] = useState(0);
+  const [remoteDrawn, setRemoteDrawn] = useState(0);
 
   useEffect(() => {
     callbacks.current = { onBounds, onSelect };
@@ -85,6 +88,26 @@ export function CameraMap({ map: mapCfg, cameras, selectedId, colorOf, nameOf, o
     };
   }, [mapCfg.center, mapCfg.zoom, mapCfg.tileUrl, mapCfg.attribution]);
 
+  // Remote cameras on their own layer: hollow dashed markers (grey when the owner is unreachable).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !remote?.length) return;
+    const group = L.layerGroup().addTo(map);
+    for (const r of remote) {
+      const m = L.circleMarker([r.lat, r.lon], { renderer: rendererRef.current ?? undefined, radius: 6, color: r.stale ? '#888888' : '#6a1b9a', weight: 2, dashArray: '3 2', fillOpacity: 0.15 });
+      m.bindTooltip(`${r.name} · ${r.site}`);
+      m.on('click', () => {
+        window.location.hash = r.href;
+      });
+      m.addTo(group);
+    }
+    setRemoteDrawn(remote.length);
+    return () => {
+      group.remove();
+      setRemoteDrawn(0);
+    };
+  }, [remote, mapCfg]);
+
   // Redraw the markers when the cameras (or language, for popups) change.
   useEffect(() => {
     const layer = layerRef.current;
@@ -118,7 +141,7 @@ export function CameraMap({ map: mapCfg, cameras, selectedId, colorOf, nameOf, o
   }, [selectedId, cameras, colorOf]);
 
   return (
-    <div className="map-wrap" data-testid="camera-map" data-marker-count={drawn}>
+    <div className="map-wrap" data-testid="camera-map" data-marker-count={drawn} data-remote-count={remoteDrawn}>
       <div ref={el} className="map" role="application" aria-label={t('map.label')} />
       {children}
     </div>
