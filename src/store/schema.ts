@@ -4,6 +4,12 @@
  * booleans are 0/1 integers, lists and objects are JSON text. Migrations live in ./migrations.
  */
 import type { Generated } from 'kysely';
+import type { CrowdSettingsTable, CrowdSampleTable, CrowdSeriesTable, CrowdEventTable } from './schema.crowd';
+import type { ClusterMetaTable, ClusterNodeTable, CameraLeaseTable, CameraLeaseLogTable } from './schema.cluster';
+import type { PrivacyMaskTable, PrivacyReleaseTable, BreakGlassTable, CameraRegisterTable, UserTotpTable, UserRecoveryCodeTable, SsoStateTable } from './schema.governance';
+export type * from './schema.crowd';
+export type * from './schema.cluster';
+export type * from './schema.governance';
 
 export interface OrganisationTable {
   id: string;
@@ -95,32 +101,6 @@ export interface ApiTokenTable {
   permissions: string | null; // JSON Permission[]; null = all of the owner's (0012)
   organisations: string | null; // JSON string[]; null = no further limit
   districts: string | null;
-}
-
-/** TOTP second factor (0012): the secret sealed with the SecretBox key (outside the database). */
-export interface UserTotpTable {
-  user_id: string;
-  secret_sealed: string;
-  created_at: number;
-  confirmed_at: number | null;
-  last_step: number | null;
-}
-
-export interface UserRecoveryCodeTable {
-  code_hash: string;
-  user_id: string;
-  created_at: number;
-  used_at: number | null;
-}
-
-/** Pending OIDC sign-ins (0012). */
-export interface SsoStateTable {
-  id: string;
-  nonce: string;
-  verifier_sealed: string;
-  return_to: string | null;
-  created_at: number;
-  expires_at: number;
 }
 
 export interface AuditRecordTable {
@@ -451,148 +431,6 @@ export interface SearchTrackTable {
   embedding_model: string | null;
   job_id: string | null;
   track_no: number;
-}
-
-/** Break-glass uses and their review (0010, src/access). */
-export interface BreakGlassTable {
-  id: string;
-  user_id: string;
-  username: string;
-  reason: string;
-  started_at: number;
-  expires_at: number;
-  review_status: string; // pending | approved | flagged
-  reviewed_by: string | null;
-  reviewed_at: number | null;
-  review_note: string | null;
-}
-
-/** Camera register for the Privacy Impact Assessment (0010, src/governance). */
-export interface CameraRegisterTable {
-  camera_id: string;
-  purpose: string;
-  legal_basis: string;
-  signage: number;
-  residential_facing: number;
-  notes: string;
-  updated_by: string;
-  updated_at: number;
-}
-
-export interface ClusterMetaTable {
-  key: string;
-  value: string;
-}
-
-export interface ClusterNodeTable {
-  node_id: string;
-  roles: string;
-  capacity: string;
-  version: string;
-  host: string;
-  api_url: string | null;
-  started_at: number;
-  heartbeat_at: number;
-  clock_skew_ms: number;
-  load: string;
-  status: string;
-}
-
-export interface CameraLeaseTable {
-  camera_id: string;
-  role: string;
-  node_id: string;
-  epoch: number;
-  acquired_at: number;
-  expires_at: number;
-}
-
-export interface CameraLeaseLogTable {
-  camera_id: string;
-  role: string;
-  epoch: number;
-  node_id: string;
-  acquired_at: number;
-  released_at: number | null;
-  release_reason: string | null;
-}
-
-/** Crowd analytics (src/crowd, migration 0009). */
-export interface CrowdSettingsTable {
-  camera_id: string;
-  enabled: number;
-  settings: string; // JSON, src/crowd/model.ts crowdSettingsInputSchema
-  count_calibration: string | null; // JSON CountCalibration
-  updated_at: number;
-}
-
-export interface CrowdSampleTable {
-  id: string;
-  camera_id: string;
-  at: number;
-  image_path: string;
-  raw_count: number;
-  points: string; // JSON [[x, y], …]
-  heads: string | null; // JSON [[x, y], …]
-  created_by: string;
-  created_at: number;
-}
-
-export interface CrowdSeriesTable {
-  camera_id: string;
-  at: number;
-  samples: number;
-  count_max: number;
-  count_avg: number;
-  corrected_max: number | null;
-  density_max: number | null;
-  level: string;
-  crossed_in: number;
-  crossed_out: number;
-  zones: string; // JSON { zoneId: { name, countMax, densityMax } }
-  job_id: string | null;
-}
-
-export interface CrowdEventTable {
-  id: string;
-  name: string;
-  camera_ids: string; // JSON array
-  starts_at: number;
-  ends_at: number;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-}
-
-/** Privacy masks per camera (src/privacy): polygons normalised 0..1 as JSON. */
-export interface PrivacyMaskTable {
-  camera_id: string;
-  polygons: string;
-  version: number;
-  updated_by: string;
-  updated_at: number;
-}
-
-/** Masked / redacted copies of an export's original (src/privacy), each a signed derived bundle. */
-export interface PrivacyReleaseTable {
-  id: string;
-  export_id: string;
-  camera_id: string;
-  kind: string; // masked | redacted
-  case_ref: string;
-  request_ref: string | null;
-  status: string; // running | pending_review | approved | rejected | ready | failed
-  error: string | null;
-  keep_tracks: string; // JSON array
-  tracks: string; // JSON array
-  path: string;
-  original_manifest_sha256: string;
-  manifest_sha256: string | null;
-  created_by: string;
-  created_at: number;
-  reviewed_by: string | null;
-  reviewed_at: number | null;
-  review_note: string | null;
 }
 
 /** A span of time the live analytics of a camera analysed (and indexed): src/search/coverage.ts. */
