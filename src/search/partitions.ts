@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Logger } from '../core/logger';
 import type { Db, Store } from '../store/store';
+import { ensureMonths, listPartitions, tableOf } from '../metadata/partitions';
 
 /**
  * Monthly range partitions of search_tracks on PostgreSQL (by started_at, UTC months), like plate
@@ -30,35 +30,18 @@ export function monthsBetween(fromMs: number, toMs: number): number[] {
   return out;
 }
 
-/** Creates and lists the partitions (PostgreSQL only; the one code that runs their DDL after the migration). */
+/** Creates and lists the partitions (PostgreSQL only): the shared monthly-partition helper on search_tracks. */
 export class TrackPartitionRepository {
   constructor(private readonly db: Db) {}
 
   /** Creates the missing partitions of `months`; serialised by an advisory lock (several nodes may race). */
   async ensure(months: number[]): Promise<string[]> {
-    return this.db.transaction().execute(async (tx) => {
-      await sql`select pg_advisory_xact_lock(727276)`.execute(tx);
-      const have = new Set(await listIn(tx));
-      const created: string[] = [];
-      for (const m of months.map((x) => trackMonthStart(x))) {
-        if (have.has(trackPartitionName(m))) continue;
-        await sql.raw(trackPartitionDdl(m)).execute(tx);
-        created.push(trackPartitionName(m));
-      }
-      return created;
-    });
+    return ensureMonths(this.db, tableOf('tracks'), months);
   }
 
   async list(): Promise<string[]> {
-    return listIn(this.db);
+    return listPartitions(this.db, 'search_tracks');
   }
-}
-
-async function listIn(db: Db): Promise<string[]> {
-  const r = await sql<{ name: string }>`
-    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
-    where p.relname = 'search_tracks' order by c.relname`.execute(db);
-  return r.rows.map((x) => x.name);
 }
 
 /** Keeps the months of search_tracks that this process has made sure of (no DDL on the hot path). */
