@@ -99,6 +99,8 @@ export const analyticsSchema = z
         reidThreads: z.number().int().min(1).max(64).default(1).describe('ONNX Runtime threads of the re-id model (embeddings run beside the detector pool)'),
         minHits: z.number().int().min(1).max(1000).default(3).describe('Tracks confirmed on fewer detections are not indexed'),
         exactCap: z.number().int().min(1000).max(5_000_000).default(200_000).describe('Most embeddings one "find similar" ranks exactly (newest first); larger filtered sets use the ANN index'),
+        annShardSize: z.number().int().min(10_000).max(5_000_000).default(250_000).describe('Most vectors in one HNSW graph of a day\'s ANN index; bigger days are split into shards searched together (one graph over 1,000,000 clustered vectors plateaus at recall@10 0.93: docs/BENCHMARKS.md)'),
+        annBuildThreads: z.number().int().min(1).max(64).default(1).describe('Worker threads building the shards of one ANN day at once (each takes a core for minutes)'),
         walkingSpeedMs: z.number().positive().max(20).default(2.5).describe('Journey: fastest plausible walking speed, m/s'),
         drivingSpeedMs: z.number().positive().max(100).default(25).describe('Journey: fastest plausible driving speed, m/s'),
       })

@@ -79,7 +79,7 @@ export function createForensic(d: ForensicDeps): Forensic {
   live.start();
   const partitions = new TrackPartitions(d.store, log);
   const indexer = new TrackIndexer({ store: d.store, tools: d.tools, log, embedder, cropRoot: path.join(d.config.dataDir, 'search-crops'), minHits: s.minHits, coverage: live, partitions });
-  const ann = new AnnPartitions({ source: annSource(d.store), log });
+  const ann = new AnnPartitions({ source: annSource(d.store), log, shardSize: s.annShardSize, buildThreads: s.annBuildThreads });
   const search = new SearchService({ store: d.store, audit: d.audit, cases, tools: d.tools, embedder, detect: d.detect, readCrop: (rel, id) => indexer.readCrop(rel, id), exactCap: s.exactCap, ann, access: d.access });
   const journeys = new JourneyService({ store: d.store, audit: d.audit, cases, clock: d.clock, walkingSpeedMs: s.walkingSpeedMs, drivingSpeedMs: s.drivingSpeedMs, exports: d.exports, access: d.access });
   const coverage = new CoverageService({ store: d.store, audit: d.audit, cases, live });

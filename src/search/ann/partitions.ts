@@ -1,6 +1,5 @@
 import type { Logger } from '../../core/logger';
-import { buildHnswInWorker } from './build-in-worker';
-import type { Hnsw } from './hnsw';
+import { DEFAULT_SHARD_SIZE, buildShardedInWorkers, type ShardedHnsw } from './sharded';
 
 const DAY = 86_400_000;
 
@@ -10,13 +9,14 @@ export interface PartitionSource {
 }
 
 interface Partition {
-  index: Hnsw;
+  index: ShardedHnsw;
   ids: string[];
   builtAt: number;
 }
 
 /**
- * The ANN side of "find similar": one HNSW index per (embedding model, UTC day). A day's index is built
+ * The ANN side of "find similar": one HNSW index per (embedding model, UTC day), in shards of at most
+ * `shardSize` vectors (src/search/ann/sharded.ts). A day's index is built
  * once the day is over (tracks of a closed day no longer change), then serves every query whose time
  * range covers that day; days without an index (today, or not built yet) are ranked exactly. One node
  * holds the partitions of its site: ~2.1 KiB per 512-d track (vector + links), so 1,000,000 tracks a
@@ -25,7 +25,17 @@ interface Partition {
 export class AnnPartitions {
   private readonly parts = new Map<string, Partition>();
 
-  constructor(private readonly o: { source: PartitionSource; log: Logger; M?: number; efConstruction?: number; maxPartitions?: number }) {}
+  constructor(private readonly o: {
+    source: PartitionSource;
+    log: Logger;
+    M?: number;
+    efConstruction?: number;
+    maxPartitions?: number;
+    /** Most vectors in one graph; a bigger day becomes several shards (src/search/ann/sharded.ts). */
+    shardSize?: number;
+    /** Shards of one day built at once, one worker thread each. */
+    buildThreads?: number;
+  }) {}
 
   static dayOf(ms: number): number {
     return Math.floor(ms / DAY) * DAY;
@@ -73,10 +83,11 @@ export class AnnPartitions {
       return 0;
     }
     const readMs = Math.round(performance.now() - started);
-    this.o.log.info({ ...label, vectors: ids.length, readMs }, 'ANN partition build started (worker thread)');
+    this.o.log.info({ ...label, vectors: ids.length, readMs, shards: Math.ceil(ids.length / (this.o.shardSize ?? DEFAULT_SHARD_SIZE)) }, 'ANN partition build started (worker threads)');
     const step = Math.max(1000, Math.min(100_000, Math.ceil(ids.length / 10)));
-    const index: Hnsw = await buildHnswInWorker(vectors, ids.length, {
+    const index = await buildShardedInWorkers(vectors, ids.length, {
       dim, M: this.o.M ?? 16, efConstruction: this.o.efConstruction ?? 100, progressEvery: step,
+      shardSize: this.o.shardSize ?? DEFAULT_SHARD_SIZE, concurrency: this.o.buildThreads ?? 1,
       onProgress: (n) => this.o.log.info({ ...label, built: n, of: ids.length, ms: Math.round(performance.now() - started) }, 'ANN partition build progress'),
     });
     const max = this.o.maxPartitions ?? 31;
