@@ -30,7 +30,11 @@ describe('cluster: recorder nodes fail over', { skip: natsSkip() }, () => {
       const repo = new ClusterRepository(db, 'postgres');
       for (const id of ['node-a', 'node-b', 'node-c']) nodes.push(startNode(env, id));
 
-      // A node with another key is refused: non-zero exit, a message naming the key.
+      // A node with another key is refused: non-zero exit, a message naming the key. It starts once the cluster's
+      // key is set by the real nodes' join (started together, a slow machine once let the intruder join first).
+      await until('the three nodes joined', async () => (await repo.nodes()).length === 3, 60_000, 250).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n${nodes.map((n) => `--- ${n.id}\n${n.log().slice(-3000)}`).join('\n')}`);
+      });
       const intruder = startNode(env, 'node-x', { key: 'not-the-cluster-key-123456' });
       const code = await intruder.exited;
       assert.notEqual(code, 0, intruder.log());

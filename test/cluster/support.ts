@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openSmartView } from '../../src/app/app';
@@ -48,7 +49,7 @@ export async function createCameras(env: ClusterEnv, clip: string, ids: string[]
 }
 
 /** `smartview serve --roles <roles>` as its own process (own data dir, no HTTP unless api), in cluster mode. */
-export function startNode(env: ClusterEnv, id: string, o: { roles?: string; key?: string; ttl?: { heartbeatMs: number; leaseTtlMs: number; fenceMarginMs: number } } = {}): NodeProc {
+export function startNode(env: ClusterEnv, id: string, o: { roles?: string; key?: string; ttl?: { heartbeatMs: number; leaseTtlMs: number; fenceMarginMs: number }; config?: Record<string, Record<string, unknown>> } = {}): NodeProc {
   const dataDir = path.join(env.root, id);
   mkdirSync(dataDir, { recursive: true });
   const t = o.ttl ?? { heartbeatMs: 500, leaseTtlMs: 4000, fenceMarginMs: 1500 };
@@ -65,6 +66,11 @@ export function startNode(env: ClusterEnv, id: string, o: { roles?: string; key?
     cluster: { enabled: true, nodeId: id, ...t, capacity: { recorder: 10, analytics: 0 } },
     log: { level: 'info' },
   };
+  // Per-test settings, merged into each section (e.g. analytics on, another server.host, cluster.advertisedUrl).
+  for (const [section, values] of Object.entries(o.config ?? {})) {
+    const c = config as Record<string, unknown>;
+    c[section] = { ...(c[section] as Record<string, unknown> | undefined), ...values };
+  }
   const file = path.join(dataDir, 'config.yaml');
   writeFileSync(file, JSON.stringify(config, null, 2)); // JSON is YAML
   const logFile = path.join(dataDir, 'node.log');
@@ -98,6 +104,15 @@ export function startNode(env: ClusterEnv, id: string, o: { roles?: string; key?
     },
     log: () => readFileSync(logFile, 'utf8'),
   };
+}
+
+/** A free TCP port on loopback (for a node whose advertised URL must be known before it starts). */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise<void>((resolve, reject) => srv.close((err) => (err ? reject(err) : resolve())));
+  return port;
 }
 
 export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, stepMs = 250): Promise<T> {
