@@ -56,7 +56,7 @@ export class BreakGlassService {
   async list(ctx: ActionContext, status: BreakGlassStatus | undefined, limit: number): Promise<BreakGlass[]> {
     authorize(ctx, 'access.review');
     const items = await new BreakGlassRepository(this.store.db).list(status, limit, this.clock.now());
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'breakglass.list', details: { status: status ?? null, results: items.length } }));
+    await this.audit.recordStandalone(ctx, { action: 'breakglass.list', details: { status: status ?? null, results: items.length } });
     return items;
   }
 

@@ -118,10 +118,10 @@ export class AccessPolicy {
 
   private async refuse(ctx: ActionContext, o: RequireOptions, cameraIds: string[], reason: string, use: PolicyUse, sensitive: unknown[]): Promise<void> {
     try {
-      await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, {
+      await this.d.audit.recordStandalone(ctx, {
         action: o.action, outcome: 'denied', cameraIds, targetType: cameraIds.length === 1 ? 'camera' : undefined, targetId: cameraIds.length === 1 ? cameraIds[0] : undefined,
         details: { ...(o.details ?? {}), reason, policy: use, ...(sensitive.length ? { sensitive } : {}) },
-      }));
+      });
     } catch (err) {
       this.log.error({ err, action: o.action, use }, 'could not audit a request the access policy refused');
       throw err;

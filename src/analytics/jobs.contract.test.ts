@@ -72,7 +72,7 @@ for (const engine of ENGINES) {
       };
       const runner = new JobRunner({ store: ts.store, bus: new MemoryBus(), factory: { build: never }, reader: never, clock: { now: () => NOW + 100 }, log, concurrency: 1 });
       const svc = new AnalysisJobService({
-        store: ts.store, audit: { record: async () => undefined }, runner, clock: { now: () => NOW + 100 }, log, node: 'site-1', dataDir: '/nonexistent',
+        store: ts.store, audit: { record: async () => undefined, recordStandalone: async () => undefined }, runner, clock: { now: () => NOW + 100 }, log, node: 'site-1', dataDir: '/nonexistent',
         storageRoots: new Map(), jobs: { fps: 1, maxRangeMs: 3_600_000, uploadLimitBytes: 1000 },
       });
       assert.equal(await svc.recoverInterrupted(), 3, 'aj-run, and the queued aj-h and aj-f');

@@ -59,6 +59,8 @@ import { SnapshotStore } from '../alerts/snapshot-store';
 import { createPlates, type PlatesRuntime } from '../plates/sightings/wiring';
 import { createForensic, type Forensic } from '../search/index';
 import { ClusterService } from '../cluster/cluster.service';
+import { advertisedApiUrl } from '../cluster/advertise';
+import { NodeSegmentFetcher } from '../cluster/segment-fetch';
 import { checkClusterConfig, ClusterNode, clusterNodeId } from '../cluster/runtime';
 import { createTierMover, type TierMover } from '../storage-tiers/index';
 import { SegmentPeers } from '../storage-tiers/remote-segments';
@@ -154,7 +156,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   const keyring = new SiteKeyring(keysDir(config));
   keyring.current();
   const secrets = SecretBox.fromKeyFile(keysDir(config));
-  const audit = createAuditService({ store, keyring, node: config.site.id, partition: config.audit.partition, clock });
+  const audit = createAuditService({ store, keyring, node: config.site.id, partition: config.audit.partition, clock, groupCommit: { maxBatch: config.audit.groupCommitMaxBatch, lingerMs: config.audit.groupCommitLingerMs }, logger: log.child({ scope: 'audit' }) });
   // The one access policy table every footage or search path follows (src/access/policy.ts).
   const governance = createGovernance({ store, audit, clock, log, config: config.access, siteName: config.site.name, verify: () => audit.verifyAll() });
   const relay = new OutboxRelay(store, bus, log.child({ scope: 'outbox' }));
@@ -183,6 +185,8 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
   // This node's id as segments.node records it; other nodes' segments are proxied (cluster.key signs the request).
   const segmentPeers = new SegmentPeers({ store, nodeId: config.cluster.enabled ? clusterNodeId(config) : config.site.id, key: config.cluster.key, roots: storageRoots(config), log: log.child({ scope: 'segment-peers' }), staleAfterMs: config.cluster.leaseTtlMs });
   playback.usePeers(segmentPeers);
+  // Exports and snapshots of footage on another recorder node fetch it over the same path, verified (src/cluster/segment-fetch.ts).
+  const nodeSegments = new NodeSegmentFetcher({ peers: segmentPeers, store, key: config.cluster.key, staleAfterMs: config.cluster.leaseTtlMs, log: log.child({ scope: 'segment-peers' }) });
   // Crowd counting runs on the same detector pool; samples are grabbed through the (audited) snapshot service.
   const crowd = createCrowd({ config, store, bus, audit, clock, log, tools, sources, eventSink, pool: () => analytics.pool(), snapshot: (ctx, id, at) => sv.snapshots.snapshot(ctx, id, at), afterCommit: kick });
   const sv: SmartView = {
@@ -198,10 +202,10 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
     cameras: new CameraService(store, audit, secrets, clock, kick),
     evidence: new ExportService({
       store, audit, signer: keyring, clock, log: log.child({ scope: 'evidence' }), site: config.site, dataDir: config.dataDir,
-      storages: config.recording.storages, tools, softwareVersion: VERSION, access: governance.policy,
+      storages: config.recording.storages, tools, softwareVersion: VERSION, access: governance.policy, remoteSegments: nodeSegments,
     }),
     playback,
-    snapshots: new SnapshotService(store, audit, playback, liveHub, sources, tools, log.child({ scope: 'snapshot' })),
+    snapshots: new SnapshotService(store, audit, playback, liveHub, sources, tools, log.child({ scope: 'snapshot' })).useNodeSegments(nodeSegments),
     live: new LiveService(store, audit, sources, liveHub, undefined, governance.policy),
     liveHub,
     relay,
@@ -245,6 +249,7 @@ export async function openSmartView(config: Config, log: Logger, opts: { clock?:
       await sv.tiers.stop();
       await privacy.close();
       await sv.evidence.idle();
+      await audit.flush();
       await relay.stop();
       if (!opts.busOverride) await bus.close();
       await store.close();
@@ -330,6 +335,7 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     : undefined;
   let api: FastifyInstance | undefined;
   let url: string | undefined;
+  let advertised: string | undefined;
   if (config.roles.includes('api')) {
     const app = await buildApi({
       config,
@@ -381,12 +387,14 @@ export async function serve(config: Config, log: Logger, opts: { webDir?: string
     const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
     url = `${config.server.tls ? 'https' : 'http'}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
     api = app as unknown as FastifyInstance;
+    // What the other nodes connect to (cluster.advertisedUrl, never a wildcard address; src/cluster/advertise.ts).
+    advertised = advertisedApiUrl(config, port, log);
   }
   // The analytics role: one live pipeline per camera with analytics switched on, one detector pool (src/analytics).
   const analyticsRole = config.roles.includes('analytics') && config.analytics.enabled ? await sv.analytics.startRole({ assignment: cluster?.assignment('analytics') }) : undefined;
   if (analyticsRole) registerAnalyticsMetrics(sv.metrics.registry, analyticsRole);
   if (analyticsRole) cluster?.assignment('analytics')?.attach(analyticsRole);
-  apiUrl = url ?? null;
+  apiUrl = advertised ?? null;
   cluster?.startLeases();
   // The live crowd stage runs beside it (cameras whose crowd analytics are on; src/crowd).
   const crowdRole: CrowdRole | undefined = config.roles.includes('analytics') && config.crowd.enabled ? await sv.crowd.startRole() : undefined;

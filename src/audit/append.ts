@@ -71,7 +71,7 @@ function text(v: string | null | undefined, max: number): string | null {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-type RecordBody = Omit<HashedRecordFields, 'chain' | 'chain_seq' | 'prev_hash'>;
+export type RecordBody = Omit<HashedRecordFields, 'chain' | 'chain_seq' | 'prev_hash'>;
 
 /** Validates and converts an entry to the stored column form (JSON as canonical text). */
 export function toRecordBody(entry: AuditEntry, now: EpochMs): RecordBody {
@@ -106,25 +106,69 @@ export function toRecordBody(entry: AuditEntry, now: EpochMs): RecordBody {
 
 /** Appends one record in the caller's transaction `tx`. */
 export async function appendRecord(tx: Db, cfg: ChainConfig, entry: AuditEntry): Promise<AppendedRecord> {
-  const body = toRecordBody(entry, cfg.clock.now());
+  const [rec] = await appendBodies(tx, cfg, [toRecordBody(entry, cfg.clock.now())]);
+  return rec!;
+}
+
+/** Rows per multi-row insert: 16 columns each, under SQLite's and PostgreSQL's parameter limits. */
+const INSERT_CHUNK = 500;
+
+/**
+ * Appends validated records (toRecordBody), in this order, in the caller's transaction `tx`: the node
+ * lock once, then each record chained onto its chain's head exactly as one-by-one appends would chain
+ * them. Rows go in as multi-row inserts and each head row is updated once per run of records on it;
+ * when a record needs another chain (a partition rollover inside the batch) what is pending is written
+ * first, so opening and closing chains sees the same database state as with single appends.
+ */
+export async function appendBodies(tx: Db, cfg: ChainConfig, bodies: readonly RecordBody[]): Promise<AppendedRecord[]> {
+  const out: AppendedRecord[] = [];
+  if (bodies.length === 0) return out;
   await lockNode(tx, cfg.node);
-  let head = await lockedHead(tx, chainName(cfg.node, partitionOf(body.at, cfg.partition)));
-  if (!head || head.closed_at !== null) head = await openChainFor(tx, cfg, partitionOf(body.at, cfg.partition));
-  const rec: HashedRecordFields = { chain: head.chain, chain_seq: head.last_seq + 1, ...body, prev_hash: head.last_hash };
-  const h = recordHash(rec);
-  // PostgreSQL: audit_records is partitioned by month of `at` (src/metadata); no-op for this month's records.
-  await ensureRowMonths(tx, tableOf('audit'), [body.at]);
-  await tx.insertInto('audit_records').values({ ...rec, hash: h }).execute();
-  const updated = await tx
-    .updateTable('audit_chains')
-    .set({ last_seq: rec.chain_seq, last_hash: h, record_count: head.record_count + 1 })
-    .where('chain', '=', head.chain)
-    .where('last_seq', '=', head.last_seq)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) {
-    throw new Error(`Audit chain ${head.chain} head moved during append (expected last_seq ${head.last_seq}); the node lock was not held`);
+  let head: HeadRow | undefined; // the locked head, advanced in memory by the pending records
+  let baseSeq = 0; // last_seq of `head` as stored
+  let pending: (HashedRecordFields & { hash: string })[] = [];
+  /** Partitions whose records go into `head`'s chain (a late record goes into the newest open chain). */
+  const resolved = new Set<string>();
+
+  const flush = async (): Promise<void> => {
+    if (!head || pending.length === 0) return;
+    // PostgreSQL: audit_records is partitioned by month of `at` (src/metadata); no-op for this month's records.
+    await ensureRowMonths(tx, tableOf('audit'), pending.map((r) => r.at));
+    for (let i = 0; i < pending.length; i += INSERT_CHUNK) await tx.insertInto('audit_records').values(pending.slice(i, i + INSERT_CHUNK)).execute();
+    const updated = await tx
+      .updateTable('audit_chains')
+      .set({ last_seq: head.last_seq, last_hash: head.last_hash, record_count: head.record_count })
+      .where('chain', '=', head.chain)
+      .where('last_seq', '=', baseSeq)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      throw new Error(`Audit chain ${head.chain} head moved during append (expected last_seq ${baseSeq}); the node lock was not held`);
+    }
+    baseSeq = head.last_seq;
+    pending = [];
+  };
+
+  for (const body of bodies) {
+    const partition = partitionOf(body.at, cfg.partition);
+    if (!head || (head.chain !== chainName(cfg.node, partition) && !resolved.has(partition))) {
+      await flush();
+      let h = await lockedHead(tx, chainName(cfg.node, partition));
+      if (!h || h.closed_at !== null) h = await openChainFor(tx, cfg, partition);
+      if (!head || h.chain !== head.chain) resolved.clear();
+      resolved.add(partition);
+      head = { ...h };
+      baseSeq = h.last_seq;
+    }
+    const rec: HashedRecordFields = { chain: head.chain, chain_seq: head.last_seq + 1, ...body, prev_hash: head.last_hash };
+    const h = recordHash(rec);
+    pending.push({ ...rec, hash: h });
+    head.last_seq = rec.chain_seq;
+    head.last_hash = h;
+    head.record_count += 1;
+    out.push({ chain: rec.chain, chainSeq: rec.chain_seq, at: rec.at, hash: h });
   }
-  return { chain: rec.chain, chainSeq: rec.chain_seq, at: rec.at, hash: h };
+  await flush();
+  return out;
 }
 
 /**

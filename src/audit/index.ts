@@ -8,6 +8,7 @@ import { ValidationError } from '../core/errors';
 import { systemClock, type Clock, type EpochMs } from '../core/time';
 import type { Db } from '../store/store';
 import { appendRecord, sealChains, type ChainConfig, type SealResult } from './append';
+import { AuditGroupCommit, type GroupCommitOptions } from './group-commit';
 import { archivePartitions, type ArchiveResult } from './archive';
 import { assertNodeName, partitionOf, type PartitionMode } from './chain';
 import { queryAudit } from './query';
@@ -17,7 +18,8 @@ import { verifyAudit } from './verify';
 export { verifyAudit } from './verify';
 export { queryAudit, MAX_QUERY_LIMIT } from './query';
 export { archivePartitions, verifyArchiveFile, ARCHIVE_FORMAT, type ArchiveResult } from './archive';
-export { appendRecord, sealChains, type SealResult } from './append';
+export { appendRecord, appendBodies, sealChains, type SealResult } from './append';
+export { AuditGroupCommit, type GroupCommitOptions, type GroupCommitStats } from './group-commit';
 export { GENESIS, partitionOf, nextPartition, partitionStart, partitionEnd, type PartitionMode } from './chain';
 export type * from './types';
 
@@ -33,7 +35,11 @@ export interface AuditLogOptions {
   clock?: Clock;
 }
 
-export class AuditLog implements AuditAppender {
+/**
+ * Appends in a caller's transaction (`append`, `record`: the AuditAppender shape minus standalone records,
+ * which need a database: `groupCommit(db)`; src/app/audit-service.ts puts both together).
+ */
+export class AuditLog implements Pick<AuditAppender, 'record'> {
   readonly node: string;
   readonly partition: PartitionMode;
   private readonly keyring: CheckpointSigner & PublicKeySource;
@@ -54,6 +60,14 @@ export class AuditLog implements AuditAppender {
   /** Appends one record inside the caller's transaction `tx`: it commits or rolls back with the change. */
   append(tx: Db, entry: AuditEntry): Promise<AppendedRecord> {
     return appendRecord(tx, this.cfg, entry);
+  }
+
+  /**
+   * A group-commit appender on `db` for standalone records (views, searches, reads: no change to commit
+   * with): concurrent records share one transaction; each resolves once committed (group-commit.ts).
+   */
+  groupCommit(db: Db, opts: Omit<GroupCommitOptions, 'db' | 'cfg'> = {}): AuditGroupCommit {
+    return new AuditGroupCommit({ ...opts, db, cfg: this.cfg });
   }
 
   /**

@@ -85,7 +85,7 @@ export class CaseService {
     const ref = ctx.caseRef;
     const refuse = async (err: UserError): Promise<never> => {
       try {
-        await this.store.transaction((tx) => this.audit.record(tx, ctx, { action, outcome: 'denied', targetType: 'case', targetId: ref ?? undefined, details: { reason: err.code } }));
+        await this.audit.recordStandalone(ctx, { action, outcome: 'denied', targetType: 'case', targetId: ref ?? undefined, details: { reason: err.code } });
       } catch (auditErr) {
         this.log.error({ err: auditErr, action, caseRef: ref }, 'could not audit a refused case-bound request');
       }

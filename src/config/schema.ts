@@ -69,6 +69,18 @@ export const configSchema = z
         stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('SMARTVIEW').describe('JetStream stream name'),
         subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('sv').describe('Prefix of every subject'),
         storage: z.enum(['file', 'memory']).default('file').describe('Storage of the JetStream stream SmartView creates: file (survives a NATS restart; default) or memory (faster at 10,000 events/s, but unacknowledged events are lost if the NATS server restarts); see docs/design/bus-latency.md'),
+        batch: z
+          .strictObject({
+            subjects: z
+              .array(z.string().refine((p) => p.split('.').every((t, i, all) => /^[A-Za-z0-9_\-:]+$/.test(t) || t === '*' || (t === '>' && i === all.length - 1)), 'a subject pattern: dot-separated tokens, * for one token, > only at the end'))
+              .default(['>'])
+              .describe('Subjects (NATS patterns) whose events the nats engine may coalesce into one JetStream message while earlier publishes await their ack; [] = off'),
+            lingerMs: z.number().int().min(1).max(1000).default(5).describe('Longest wait of the first event of a batch for more (ms)'),
+            maxEvents: z.number().int().min(1).max(100_000).default(500).describe('Events per batch message at most'),
+            maxBytes: z.number().int().min(1).max(1024 * 1024).default(256 * 1024).describe('Serialised event data per batch message at most (bytes; below the NATS max_payload)'),
+          })
+          .prefault({})
+          .describe('Producer-side micro-batching of the nats engine (docs/design/bus-latency.md)'),
       })
       .prefault({})
       .describe('Event bus'),
@@ -85,6 +97,10 @@ export const configSchema = z
       .strictObject({
         partition: z.enum(['day', 'month']).default('month').describe('Length of one hash-chain partition'),
         retentionDays: z.number().int().positive().default(7 * 365 + 2).describe('How long audit partitions are kept before they may be archived and dropped (default 7 years)'),
+        groupCommitMaxBatch: z.number().int().min(1, 'audit.groupCommitMaxBatch must be at least 1').max(5000, 'audit.groupCommitMaxBatch must be at most 5000').default(256)
+          .describe('Standalone audit records (views, searches, reads) appended per group-committed transaction at most'),
+        groupCommitLingerMs: z.number().int().min(0, 'audit.groupCommitLingerMs must be ≥ 0').max(50, 'audit.groupCommitLingerMs must be at most 50 ms').default(0)
+          .describe('How long an idle audit appender waits for more standalone records before committing, ms (0: the next event-loop turn)'),
       })
       .prefault({})
       .describe('Audit trail'),

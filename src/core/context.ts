@@ -29,4 +29,10 @@ export interface AuditEntryInput {
 export interface AuditAppender {
   /** Appends in the caller's transaction `tx`, so the record commits with the change or not at all. */
   record(tx: Db, ctx: ActionContext, entry: AuditEntryInput): Promise<void>;
+  /**
+   * A record that belongs to no change (a view, search, read, refusal): concurrent ones are appended in one
+   * group-committed transaction; resolves once the record is committed, rejects if its batch failed.
+   * Call it outside any transaction (its batch takes a connection and the node's audit lock).
+   */
+  recordStandalone(ctx: ActionContext, entry: AuditEntryInput): Promise<void>;
 }

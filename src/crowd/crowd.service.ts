@@ -121,7 +121,7 @@ export class CrowdService {
     const scopes = authorize(ctx, 'crowd.read');
     const s = await this.sample(sampleId, scopes);
     const jpeg = await this.d.pictures.read(s.imagePath, sampleId);
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, { action: 'crowd.sample_view', targetType: 'crowd_sample', targetId: sampleId, cameraIds: [s.cameraId], details: { at: s.at } }));
+    await this.d.audit.recordStandalone(ctx, { action: 'crowd.sample_view', targetType: 'crowd_sample', targetId: sampleId, cameraIds: [s.cameraId], details: { at: s.at } });
     return jpeg;
   }
 

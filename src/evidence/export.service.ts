@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AccessPolicy } from '../access/policy';
@@ -8,7 +8,7 @@ import { isUnrestricted, type Scope } from '../auth/permissions';
 import type { Camera } from '../cameras/camera.model';
 import { CameraRepository } from '../cameras/camera.repository';
 import type { ActionContext, AuditAppender, AuditEntryInput } from '../core/context';
-import { errorMessage, NotFoundError, OperationalError, UserError, ValidationError } from '../core/errors';
+import { errorMessage, isAppError, NotFoundError, OperationalError, UserError, ValidationError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Clock } from '../core/time';
 import { runFfmpeg, type MediaTools } from '../media/ffmpeg';
@@ -43,6 +43,14 @@ export interface ExportServiceOptions {
   maxConcurrent?: number;
   /** The purpose-bound access policy (row 'exports'); app.ts passes the configured one, fixtures get the default table. */
   access?: AccessPolicy;
+  /** Cluster mode: segments held by other recorder nodes (src/cluster/segment-fetch.ts); without it every segment is local. */
+  remoteSegments?: RemoteSegments;
+}
+
+/** Segments of other cluster nodes: their holders checked before an export starts, then fetched and verified (SHA-256) before it is built. */
+export interface RemoteSegments {
+  checkHolders(segments: readonly Segment[]): Promise<void>;
+  files(segments: readonly Segment[], dir: string, local: (seg: Segment) => string): Promise<Map<number, string>>;
 }
 
 /** The case reference an export made under break-glass carries in its record and manifest (no case stood behind it). */
@@ -190,6 +198,9 @@ export class ExportService {
       }
       segments.push(segs);
     }
+    // Footage on another recorder node: its node must be up now (a clear refusal naming it and the range), and is fetched before the bundle is built.
+    await this.o.remoteSegments?.checkHolders(segments.flat()).catch((err: unknown) =>
+      this.refuse(actx, base, isAppError(err) ? err.code : 'holders_unchecked', err as Error, {}, 'failed'));
 
     const now = this.o.clock.now();
     const d = new Date(now);
@@ -228,7 +239,7 @@ export class ExportService {
     const size = tarSize(files);
     const bg = rec.caseRef.startsWith(BREAK_GLASS_CASE_PREFIX) ? rec.caseRef.slice(BREAK_GLASS_CASE_PREFIX.length) : null; // made under break-glass: no case to name
     const dctx: ActionContext = bg ? { ...ctx, caseRef: undefined, breakGlassId: ctx.breakGlassId ?? bg } : { ...ctx, caseRef: rec.caseRef };
-    await this.o.store.transaction((tx) => this.o.audit.record(tx, { ...dctx, purpose: ctx.purpose ?? rec.purpose }, { action: 'export.download', targetType: 'export', targetId: id, cameraIds: rec.cameraIds, details: { manifestSha256: sha, bytes: size } }));
+    await this.o.audit.recordStandalone({ ...dctx, purpose: ctx.purpose ?? rec.purpose }, { action: 'export.download', targetType: 'export', targetId: id, cameraIds: rec.cameraIds, details: { manifestSha256: sha, bytes: size } });
     return { filename: `${id}.tar`, size, stream: tarStream(files), manifestSha256: sha };
   }
 
@@ -252,7 +263,7 @@ export class ExportService {
   }
 
   private async refuse(ctx: ActionContext, base: AuditEntryInput, reason: string, err: Error, extra: Record<string, unknown> = {}, outcome: 'denied' | 'failed' = 'denied'): Promise<never> {
-    await this.o.store.transaction((tx) => this.o.audit.record(tx, ctx, { ...base, outcome, details: { ...base.details, reason, ...extra } }));
+    await this.o.audit.recordStandalone(ctx, { ...base, outcome, details: { ...base.details, reason, ...extra } });
     throw err;
   }
 
@@ -301,26 +312,41 @@ export class ExportService {
     };
   }
 
+  /** Runs `fn`, then removes the copies of other nodes' segments it fetched into `dir` (before the outcome is recorded). */
+  private async withFetched<T>(exportId: string, dir: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      await rm(dir, { recursive: true, force: true }).catch((err: unknown) => this.o.log.warn({ exportId, dir, err: errorMessage(err) }, 'could not remove the segments fetched for an export'));
+    }
+  }
+
   private async run(rec: ExportRecord, ctx: ActionContext, clips: Array<{ camera: Camera; segments: Segment[]; fromMs?: number; toMs?: number; original?: string }>, journey: JourneyManifest | undefined, job: { progress: number }): Promise<void> {
     const release = await this.slot();
     const audit = (tx: Parameters<AuditAppender['record']>[0], outcome: 'ok' | 'failed', details: Record<string, unknown>) =>
       this.o.audit.record(tx, ctx, { action: 'export.complete', targetType: 'export', targetId: rec.id, cameraIds: rec.cameraIds, outcome, details });
+    // Copies of segments fetched from other cluster nodes (verified against the index), removed before the outcome is recorded.
+    const fetched = `${rec.path}.segments`;
     try {
-      const p = ctx.principal;
-      const actor = ctx.systemActor ?? 'system';
-      const built = await buildBundle(this.o.tools, this.o.signer, {
-        exportId: rec.id, dir: rec.path, site: this.o.site, createdAt: rec.createdAt,
-        software: { name: 'SmartView', version: this.o.softwareVersion },
-        ffmpegVersion: this.ffmpegVersionLine(),
-        exporter: p ? { userId: p.userId, username: p.username, displayName: p.displayName } : { userId: actor, username: actor, displayName: actor },
-        caseRef: rec.caseRef, purpose: rec.purpose, fromMs: rec.fromMs, toMs: rec.toMs,
-        cameras: clips.map(({ camera: c, segments, ...own }) => ({
-          camera: { id: c.id, name: c.name, owner: c.owner, district: c.location.district },
-          sources: segments.map((s) => ({ segment: s, file: resolveUnder(this.storageRoot(s.storage), s.path) })),
-          ...own,
-        })),
-        ...(journey ? { journey } : {}),
-      }, (x) => (job.progress = x));
+      const local = (s: Segment) => resolveUnder(this.storageRoot(s.storage), s.path);
+      const built = await this.withFetched(rec.id, fetched, async () => {
+        const files = this.o.remoteSegments ? await this.o.remoteSegments.files(clips.flatMap((c) => c.segments), fetched, local) : undefined;
+        const p = ctx.principal;
+        const actor = ctx.systemActor ?? 'system';
+        return buildBundle(this.o.tools, this.o.signer, {
+          exportId: rec.id, dir: rec.path, site: this.o.site, createdAt: rec.createdAt,
+          software: { name: 'SmartView', version: this.o.softwareVersion },
+          ffmpegVersion: this.ffmpegVersionLine(),
+          exporter: p ? { userId: p.userId, username: p.username, displayName: p.displayName } : { userId: actor, username: actor, displayName: actor },
+          caseRef: rec.caseRef, purpose: rec.purpose, fromMs: rec.fromMs, toMs: rec.toMs,
+          cameras: clips.map(({ camera: c, segments, ...own }) => ({
+            camera: { id: c.id, name: c.name, owner: c.owner, district: c.location.district },
+            sources: segments.map((s) => ({ segment: s, file: files?.get(s.id) ?? local(s) })),
+            ...own,
+          })),
+          ...(journey ? { journey } : {}),
+        }, (x) => (job.progress = x));
+      });
       await this.o.store.transaction(async (tx) => {
         await new ExportRepository(tx).finish(rec.id, { status: 'done', manifestSha256: built.manifestSha256 });
         await audit(tx, 'ok', { manifestSha256: built.manifestSha256, keyId: built.keyId, bytes: built.bytes, files: built.manifest.files.length + 2 });

@@ -89,7 +89,7 @@ export class TransparencyService {
       hotlistHits: await repo.hotlistHits(fromMs, toMs),
       retention: { deletedSegments: certificates.reduce((t, c) => t + c.count, 0), deletedBytes: certificates.reduce((t, c) => t + c.bytes, 0), certificates },
     };
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'report.transparency', details: { fromMs, toMs, format } }));
+    await this.audit.recordStandalone(ctx, { action: 'report.transparency', details: { fromMs, toMs, format } });
     return report;
   }
 

@@ -51,7 +51,7 @@ export class AuditReviewService {
   async query(ctx: ActionContext, f: ReviewFilter, limit: number, cursor?: string): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     authorize(ctx, 'audit.read');
     const filter = await this.filter(f);
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'audit.review.query', details: { filter: f, page: cursor ? 'next' : 'first' } }));
+    await this.audit.recordStandalone(ctx, { action: 'audit.review.query', details: { filter: f, page: cursor ? 'next' : 'first' } });
     if (!filter) return { items: [], nextCursor: null };
     return queryAudit(this.store.db, { ...filter, limit, cursor: cursor ?? null });
   }
@@ -62,7 +62,7 @@ export class AuditReviewService {
     if (to - from > MAX_FLAG_PERIOD_MS) throw new ValidationError('The period is too long: flags are computed over at most 93 days at a time');
     const { items, truncated } = await this.all({ from, to });
     const flags = computeFlags(items, this.config);
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'audit.review.flags', details: { from, to, records: items.length, flags: flags.length } }));
+    await this.audit.recordStandalone(ctx, { action: 'audit.review.flags', details: { from, to, records: items.length, flags: flags.length } });
     return { from, to, records: items.length, truncated, flags };
   }
 
@@ -72,7 +72,7 @@ export class AuditReviewService {
     const filter = await this.filter(f);
     const { items, truncated } = filter ? await this.all(filter) : { items: [], truncated: false };
     const v = await this.verify();
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'audit.review.export', details: { filter: f, records: items.length, chainsOk: v.ok } }));
+    await this.audit.recordStandalone(ctx, { action: 'audit.review.export', details: { filter: f, records: items.length, chainsOk: v.ok } });
     let out = `# SmartView audit review export, generated ${new Date(this.clock.now()).toISOString()}\n`;
     out += `# filter: ${JSON.stringify(f)}\n`;
     out += `# chain verification: ${v.ok ? 'OK' : 'FAILED'}; records checked: ${v.recordsChecked}; problems: ${v.problems.length}\n`;

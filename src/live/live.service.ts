@@ -67,14 +67,14 @@ export class LiveService {
     try {
       mask = await this.privacy?.decide(ctx, camera.id, o.unmask === true);
     } catch (err) {
-      await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'live.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], outcome: 'denied', details: { ...details, reason: 'unmask_not_allowed' } }));
+      await this.audit.recordStandalone(ctx, { action: 'live.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], outcome: 'denied', details: { ...details, reason: 'unmask_not_allowed' } });
       throw err;
     }
     if (mask?.masked) details.privacy = 'masked';
     if (mask?.unmasked) details.privacy = 'unmasked';
     const actx = await this.access.require(ctx, 'live', { action: 'live.view', cameras: [camera], details });
     await enforceSharing(this.store, this.audit, actx, camera, 'live', 'live.view', details);
-    await this.store.transaction((tx) => this.audit.record(tx, actx, { action: 'live.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], details }));
+    await this.audit.recordStandalone(actx, { action: 'live.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], details });
     const masked = mask?.masked ? mask : undefined;
     const spec = {
       key: masked ? `${camera.id}|${stream}|masked|v${masked.version}` : `${camera.id}|${stream}|${o.transcode ? 'h264' : 'copy'}`,

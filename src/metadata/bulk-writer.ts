@@ -24,6 +24,10 @@ export interface BulkWriterOptions<R> {
   policy?: 'wait' | 'drop';
   retries?: number;
   retryDelayMs?: number;
+  /** Called with the rows of each committed batch (or single row), e.g. to count them as stored. */
+  onWritten?: (rows: R[]) => void;
+  /** Called for a row that could not be stored after its retries (already counted in stats.failed and logged). */
+  onFailed?: (row: R, err: unknown) => void;
 }
 
 export interface BulkWriterStats {
@@ -42,7 +46,11 @@ export class BulkWriter<R> {
   private queue: R[] = [];
   private waiters: (() => void)[] = [];
   private flushers = 0;
-  private idleWaiters: (() => void)[] = [];
+  /** Rows taken from the queue so far (a row's position = its index in push order). */
+  private taken = 0;
+  /** Positions [from, to) of the batches being written. */
+  private readonly inFlight = new Set<{ from: number; to: number }>();
+  private barriers: { upTo: number; resolve: () => void }[] = [];
   private lastDropLog = 0;
   private closed = false;
   readonly stats: BulkWriterStats = { accepted: 0, written: 0, dropped: 0, failed: 0, batches: 0, retried: 0, maxQueued: 0, waitedMs: 0 };
@@ -84,10 +92,30 @@ export class BulkWriter<R> {
     return true;
   }
 
-  /** Resolves when every row queued so far has been written (or counted as failed). */
+  /**
+   * Resolves when every row queued so far has been written (or counted as failed): a barrier, so rows
+   * pushed after the call (live cameras keep producing) do not keep it waiting.
+   */
   async flush(): Promise<void> {
-    if (this.queue.length === 0 && this.flushers === 0) return;
-    await new Promise<void>((r) => this.idleWaiters.push(r));
+    const upTo = this.taken + this.queue.length;
+    if (this.settledBelow() >= upTo) return;
+    await new Promise<void>((resolve) => this.barriers.push({ upTo, resolve }));
+  }
+
+  /** Every row at a position below this is written or counted as failed. */
+  private settledBelow(): number {
+    let low = this.taken;
+    for (const b of this.inFlight) if (b.from < low) low = b.from;
+    return low;
+  }
+
+  private release(): void {
+    if (!this.barriers.length) return;
+    const low = this.settledBelow();
+    const ready = this.barriers.filter((b) => b.upTo <= low);
+    if (!ready.length) return;
+    this.barriers = this.barriers.filter((b) => b.upTo > low);
+    for (const b of ready) b.resolve();
   }
 
   /** Writes what is queued, then refuses new rows. */
@@ -101,8 +129,7 @@ export class BulkWriter<R> {
       this.flushers++;
       void this.drain().finally(() => {
         this.flushers--;
-        if (this.flushers === 0 && this.queue.length === 0) for (const r of this.idleWaiters.splice(0)) r();
-        else this.kick();
+        this.kick();
       });
     }
   }
@@ -110,21 +137,28 @@ export class BulkWriter<R> {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
+      const span = { from: this.taken, to: this.taken + batch.length };
+      this.taken = span.to;
+      this.inFlight.add(span);
       for (const w of this.waiters.splice(0)) w();
-      await this.writeBatch(batch);
+      try {
+        await this.writeBatch(batch);
+      } finally {
+        this.inFlight.delete(span);
+        this.release();
+      }
     }
   }
 
   private async writeBatch(batch: R[]): Promise<void> {
     const retries = this.o.retries ?? 5;
     let delay = this.o.retryDelayMs ?? 200;
+    let lastErr: unknown = null;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.o.sink(batch);
-        this.stats.written += batch.length;
-        this.stats.batches++;
-        return;
       } catch (err) {
+        lastErr = err;
         if (attempt >= retries) {
           this.o.log.warn({ writer: this.o.name, rows: batch.length, err: errorMessage(err) }, 'a metadata batch failed after its retries; writing its rows one by one');
           break;
@@ -133,21 +167,42 @@ export class BulkWriter<R> {
         this.o.log.warn({ writer: this.o.name, rows: batch.length, attempt: attempt + 1, err: errorMessage(err) }, 'a metadata batch failed; retrying');
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 5000);
+        continue;
       }
+      // Outside the try: a failing callback must not make a committed batch look failed (it would be written twice).
+      this.stats.written += batch.length;
+      this.stats.batches++;
+      this.written(batch);
+      return;
     }
-    if (batch.length === 1) return this.failRow(batch[0]!, null);
+    if (batch.length === 1) return this.failRow(batch[0]!, lastErr);
     for (const row of batch) {
       try {
         await this.o.sink([row]);
-        this.stats.written++;
       } catch (err) {
         this.failRow(row, err);
+        continue;
       }
+      this.stats.written++;
+      this.written([row]);
     }
   }
 
-  private failRow(_row: R, err: unknown): void {
+  private written(rows: R[]): void {
+    try {
+      this.o.onWritten?.(rows);
+    } catch (err) {
+      this.o.log.error({ writer: this.o.name, err: errorMessage(err) }, 'the onWritten callback of a metadata writer failed (the rows are stored)');
+    }
+  }
+
+  private failRow(row: R, err: unknown): void {
     this.stats.failed++;
     this.o.log.error({ writer: this.o.name, failed: this.stats.failed, err: err ? errorMessage(err) : 'batch of one failed after its retries' }, 'a metadata row could not be stored (counted as failed)');
+    try {
+      this.o.onFailed?.(row, err);
+    } catch (cbErr) {
+      this.o.log.error({ writer: this.o.name, err: errorMessage(cbErr) }, 'the onFailed callback of a metadata writer failed');
+    }
   }
 }

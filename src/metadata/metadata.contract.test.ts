@@ -159,4 +159,65 @@ describe('metadata at scale (SQLite)', () => {
       await ts.cleanup();
     }
   });
+
+  test('flush is a barrier: it waits for every row pushed before it, not for rows pushed after it', async () => {
+    const ts = await openTestStore('sqlite');
+    try {
+      const rng = seeded(7);
+      const cam = synthCameras(1)[0]!;
+      const sink = tableSink<object>(ts.store, 'analytics_events', EVENT_COLUMNS);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const later = Date.UTC(2027, 5, 2);
+      // Rows of the later day are held back until released (a slow database for them only).
+      const w = new BulkWriter<object>({ name: 'events', log, maxBatch: 10, concurrency: 2, sink: async (rows) => {
+        if (rows.some((r) => (r as { started_at: number }).started_at >= later)) await gate;
+        await sink(rows);
+      } });
+      for (let i = 0; i < 35; i++) await w.push(eventRow(rng, cam, Date.UTC(2027, 5, 1) + i));
+      await w.flush();
+      assert.equal(w.stats.written, 35, 'everything pushed before flush() is stored when it resolves');
+      const c = await sql<{ n: number }>`select count(*) as n from analytics_events`.execute(ts.store.db);
+      assert.equal(Number(c.rows[0]!.n), 35);
+      for (let i = 0; i < 5; i++) await w.push(eventRow(rng, cam, later + i));
+      const second = w.flush();
+      let done = false;
+      void second.then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(done, false, 'a held-back row keeps the later barrier waiting');
+      release();
+      await second;
+      assert.equal(w.stats.written, 40);
+    } finally {
+      await ts.cleanup();
+    }
+  });
+
+  test('a failing batch is retried, then written row by row: only the bad row fails (onFailed), the rest is stored (onWritten)', async () => {
+    const ts = await openTestStore('sqlite');
+    try {
+      const rng = seeded(8);
+      const cam = synthCameras(1)[0]!;
+      const rows = Array.from({ length: 20 }, (_, i) => eventRow(rng, cam, Date.UTC(2027, 5, 1) + i));
+      const dup = { ...rows[3]! }; // same primary key: that insert fails inside the database
+      const written: object[] = [];
+      const failed: { row: object; err: unknown }[] = [];
+      const w = new BulkWriter<object>({
+        name: 'events', log, maxBatch: 100, concurrency: 1, retries: 1, retryDelayMs: 5, sink: tableSink<object>(ts.store, 'analytics_events', EVENT_COLUMNS),
+        onWritten: (r) => void written.push(...r), onFailed: (row, err) => void failed.push({ row, err }),
+      });
+      await w.push(rows[3]!);
+      await w.flush();
+      for (const r of [...rows.slice(0, 3), ...rows.slice(4), dup]) await w.push(r);
+      await w.flush();
+      assert.equal(w.stats.retried, 1);
+      assert.deepEqual([w.stats.written, w.stats.failed, written.length, failed.length], [20, 1, 20, 1]);
+      assert.equal(failed[0]!.row, dup);
+      assert.match(String(failed[0]!.err), /UNIQUE|constraint/i);
+      const c = await sql<{ n: number }>`select count(*) as n from analytics_events`.execute(ts.store.db);
+      assert.equal(Number(c.rows[0]!.n), 20);
+    } finally {
+      await ts.cleanup();
+    }
+  });
 });

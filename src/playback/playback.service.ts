@@ -108,7 +108,7 @@ export class PlaybackService {
     try {
       mask = await this.privacy?.decide(ctx, camera.id, unmask);
     } catch (err) {
-      await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'playback.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], outcome: 'denied', details: { ...details, reason: 'unmask_not_allowed' } }));
+      await this.audit.recordStandalone(ctx, { action: 'playback.view', targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], outcome: 'denied', details: { ...details, reason: 'unmask_not_allowed' } });
       throw err;
     }
     if (mask?.masked) details.privacy = 'masked';

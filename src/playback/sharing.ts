@@ -40,8 +40,8 @@ export function sharingAllows(principal: Principal | null, camera: Camera, kind:
 }
 
 /** Throws SharingRefusedError when the policy refuses, after recording the refusal in the audit trail. */
-export async function enforceSharing(store: Store, audit: AuditAppender, ctx: ActionContext, camera: Camera, kind: SharingKind, action: string, details: Record<string, unknown>): Promise<void> {
+export async function enforceSharing(_store: Store, audit: AuditAppender, ctx: ActionContext, camera: Camera, kind: SharingKind, action: string, details: Record<string, unknown>): Promise<void> {
   if (sharingAllows(ctx.principal, camera, kind)) return;
-  await store.transaction((tx) => audit.record(tx, ctx, { action, targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], outcome: 'denied', details: { ...details, reason: 'sharing_refused' } }));
+  await audit.recordStandalone(ctx, { action, targetType: 'camera', targetId: camera.id, cameraIds: [camera.id], outcome: 'denied', details: { ...details, reason: 'sharing_refused' } });
   throw new SharingRefusedError(kind, camera);
 }

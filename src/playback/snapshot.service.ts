@@ -1,16 +1,22 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { authorize } from '../auth/guard';
 import { CameraRepository } from '../cameras/camera.repository';
 import type { ActionContext, AuditAppender } from '../core/context';
-import { NotFoundError, OperationalError } from '../core/errors';
+import type { Camera } from '../cameras/camera.model';
+import type { NodeSegmentFetcher } from '../cluster/segment-fetch';
+import { errorMessage, NotFoundError, OperationalError } from '../core/errors';
 import { redactUrl, type Logger } from '../core/logger';
 import { runFfmpeg, spawnFfmpeg, type MediaTools } from '../media/ffmpeg';
 import type { CameraSources } from '../live/camera-source';
 import type { LiveHub } from '../live/live-hub';
 import type { Store } from '../store/store';
 import type { PrivacyGate } from '../privacy/mask.service';
+import { SegmentRepository, type Segment } from '../record/segment.repository';
+import type { SegmentSource } from '../storage-tiers/remote-segments';
+import { PlaybackRepository } from './playback.repository';
 import type { PlaybackService } from './playback.service';
 import { enforceSharing } from './sharing';
 
@@ -50,6 +56,14 @@ export class SnapshotService {
     return this;
   }
 
+  /** Cluster mode: recordings held by another recorder node are fetched from it and verified (src/cluster/segment-fetch.ts). */
+  private nodeSegments?: NodeSegmentFetcher;
+
+  useNodeSegments(fetcher: NodeSegmentFetcher): this {
+    this.nodeSegments = fetcher;
+    return this;
+  }
+
   async snapshot(ctx: ActionContext, cameraId: string, atMs?: number): Promise<Snapshot> {
     const shot = atMs === undefined ? await this.current(ctx, cameraId) : await this.recorded(ctx, cameraId, atMs);
     const d = await this.privacy?.decide(ctx, cameraId, false);
@@ -60,14 +74,48 @@ export class SnapshotService {
     const camera = await this.playback.camera(ctx, cameraId);
     const actx = await this.playback.access.require(ctx, 'playback', { action: 'playback.snapshot', cameras: [camera], details: { atMs } });
     await enforceSharing(this.store, this.audit, actx, camera, 'playback', 'playback.snapshot', { atMs });
-    const { segment, file } = await this.playback.segmentAt(actx, camera, atMs);
-    const offset = Math.max(0, (atMs - segment.startMs) / 1000).toFixed(3);
-    // Output seeking (decode from the segment start, discard until the time): input seeking in
-    // MPEG-TS can land past the last keyframe and yield nothing; segments are short (≤ 60 s).
-    const { stdout } = await runFfmpeg(this.tools, ['-i', file.path, '-ss', offset, ...JPEG_OUT], { timeoutMs: TIMEOUT_MS, maxStdoutBytes: MAX_JPEG });
-    if (stdout.length === 0) throw new OperationalError('snapshot_failed', `No frame could be decoded from segment ${segment.id} at +${offset}s`);
-    await this.record(actx, 'playback.snapshot', camera.id, { atMs, segment: segment.id });
-    return { jpeg: stdout, source: 'recording', atMs };
+    const { segment, file, node, cleanup } = await this.recordedFile(actx, camera, atMs);
+    try {
+      const offset = Math.max(0, (atMs - segment.startMs) / 1000).toFixed(3);
+      // Output seeking (decode from the segment start, discard until the time): input seeking in
+      // MPEG-TS can land past the last keyframe and yield nothing; segments are short (≤ 60 s).
+      const { stdout } = await runFfmpeg(this.tools, ['-i', file, '-ss', offset, ...JPEG_OUT], { timeoutMs: TIMEOUT_MS, maxStdoutBytes: MAX_JPEG });
+      if (stdout.length === 0) throw new OperationalError('snapshot_failed', `No frame could be decoded from segment ${segment.id} at +${offset}s`);
+      await this.record(actx, 'playback.snapshot', camera.id, { atMs, segment: segment.id, ...(node ? { node } : {}) });
+      return { jpeg: stdout, source: 'recording', atMs };
+    } finally {
+      await cleanup();
+    }
+  }
+
+  /**
+   * The file of the segment holding `atMs`: this node's own, or (cluster mode) a verified copy fetched from the
+   * recorder node that holds it, with the same authorisation as the segment route (PlaybackService.segmentSource).
+   */
+  private async recordedFile(ctx: ActionContext, camera: Camera, atMs: number): Promise<{ segment: Segment; file: string; node?: string; cleanup: () => Promise<void> }> {
+    const none = async () => {};
+    const fetcher = this.nodeSegments;
+    const [hit] = fetcher ? await new PlaybackRepository(this.store.db).segmentTimes(camera.id, atMs, atMs + 1, 1) : [];
+    const seg = hit ? await new SegmentRepository(this.store.db).byId(hit.id) : undefined;
+    if (!fetcher || !seg || !fetcher.isRemote(seg)) {
+      const { segment, file } = await this.playback.segmentAt(ctx, camera, atMs);
+      return { segment, file: file.path, cleanup: none };
+    }
+    await fetcher.checkHolders([seg]); // down: a 503 naming the node and the time range
+    let source: SegmentSource;
+    try {
+      source = await this.playback.segmentSource(ctx, seg.id, undefined);
+    } catch (err) {
+      throw err instanceof OperationalError ? fetcher.explain(seg, err) : err;
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sv-snap-seg-'));
+    const cleanup = () => rm(dir, { recursive: true, force: true }).catch((err: unknown) => this.log.warn({ dir, err: errorMessage(err) }, 'could not remove a fetched segment'));
+    try {
+      return { segment: seg, file: await fetcher.save(seg, source, dir), node: seg.node, cleanup };
+    } catch (err) {
+      await cleanup();
+      throw err;
+    }
   }
 
   private async current(ctx: ActionContext, cameraId: string): Promise<Snapshot> {
@@ -118,6 +166,6 @@ export class SnapshotService {
   }
 
   private async record(ctx: ActionContext, action: string, cameraId: string, details: Record<string, unknown>): Promise<void> {
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action, targetType: 'camera', targetId: cameraId, cameraIds: [cameraId], details }));
+    await this.audit.recordStandalone(ctx, { action, targetType: 'camera', targetId: cameraId, cameraIds: [cameraId], details });
   }
 }

@@ -156,7 +156,7 @@ export class ReleaseService {
     const rec = await this.visible(ctx, id);
     const ok = rec.kind === 'masked' ? rec.status === 'ready' : rec.status === 'approved';
     if (!ok || !rec.manifestSha256) {
-      await this.o.store.transaction((tx) => this.o.audit.record(tx, this.actx(ctx, rec), { action: 'privacy.release.download', targetType: 'release', targetId: id, cameraIds: [rec.cameraId], outcome: 'denied', details: { status: rec.status } }));
+      await this.o.audit.recordStandalone(this.actx(ctx, rec), { action: 'privacy.release.download', targetType: 'release', targetId: id, cameraIds: [rec.cameraId], outcome: 'denied', details: { status: rec.status } });
       throw new UserError('release_not_approved', rec.kind === 'redacted' ? `Redacted copy ${id} is ${rec.status}: it can be downloaded only after a reviewer (release.review) approved it` : `Masked copy ${id} is ${rec.status}`, { status: rec.status }, 409);
     }
     const manifest = await readFile(path.join(rec.path, MANIFEST_FILE)).catch((err: NodeJS.ErrnoException) => {
@@ -166,7 +166,7 @@ export class ReleaseService {
     if (sha !== rec.manifestSha256) throw new OperationalError('bundle_altered', `The manifest of copy ${id} on disk is not the one recorded (SHA-256 ${sha}, recorded ${rec.manifestSha256}); it is not served`);
     const files = await bundleTarFiles(rec.path, id, rec.createdAt);
     const size = tarSize(files);
-    await this.o.store.transaction((tx) => this.o.audit.record(tx, this.actx(ctx, rec), { action: 'privacy.release.download', targetType: 'release', targetId: id, cameraIds: [rec.cameraId], details: { kind: rec.kind, manifestSha256: sha, bytes: size, requestRef: rec.requestRef } }));
+    await this.o.audit.recordStandalone(this.actx(ctx, rec), { action: 'privacy.release.download', targetType: 'release', targetId: id, cameraIds: [rec.cameraId], details: { kind: rec.kind, manifestSha256: sha, bytes: size, requestRef: rec.requestRef } });
     return { filename: `${id}.tar`, size, stream: tarStream(files), manifestSha256: sha };
   }
 
@@ -176,7 +176,7 @@ export class ReleaseService {
     const repo = new PrivacyRepository(this.o.store.db);
     for (const c of cameraIds) {
       if ((await repo.masks(c)).polygons.length === 0) continue;
-      await this.o.store.transaction((tx) => this.o.audit.record(tx, ctx, { action: 'export.download', targetType: 'export', targetId: exportId, cameraIds: [...cameraIds], outcome: 'denied', details: { reason: 'privacy_masks', cameraId: c } }));
+      await this.o.audit.recordStandalone(ctx, { action: 'export.download', targetType: 'export', targetId: exportId, cameraIds: [...cameraIds], outcome: 'denied', details: { reason: 'privacy_masks', cameraId: c } });
       throw new ForbiddenError('privacy.unmask', `Export ${exportId} holds camera ${c}, which has privacy masks, and your role does not grant 'privacy.unmask': download the masked copy instead (POST /api/exports/${exportId}/releases with {"cameraId":"${c}","kind":"masked"}, then GET /api/privacy/releases/<id>/download)`);
     }
   }

@@ -51,7 +51,7 @@ export class RecordingService {
       result = await probeSource(this.o.tools, src, { defaultTransport: this.o.defaultTransport, timeoutMs: this.o.probeTimeoutMs, analyzeSeconds: this.o.probeSeconds });
     } catch (err) {
       const code = isAppError(err) ? err.code : 'probe_failed';
-      await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'camera.probe', targetType: 'camera', targetId: id, cameraIds: [id], outcome: 'failed', details: { error: code } }));
+      await this.audit.recordStandalone(ctx, { action: 'camera.probe', targetType: 'camera', targetId: id, cameraIds: [id], outcome: 'failed', details: { error: code } });
       throw err;
     }
     await this.store.transaction(async (tx) => {

@@ -69,10 +69,10 @@ export class CoverageService {
         jobs: jobs.map((j) => ({ id: j.id, state: j.state, progress: j.progress, fromMs: j.fromMs, toMs: j.toMs })),
       });
     }
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, { ...ctx, caseRef: c.ref }, {
+    await this.d.audit.recordStandalone({ ...ctx, caseRef: c.ref }, {
       action: 'search.coverage', targetType: 'case', targetId: c.ref, cameraIds: q.cameraIds,
       details: { fromMs: q.fromMs, toMs: q.toMs, unanalysedMs: cameras.reduce((n, x) => n + total(x.unanalysed), 0) },
-    }));
+    });
     return { fromMs: q.fromMs, toMs: q.toMs, cameras };
   }
 }

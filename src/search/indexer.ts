@@ -8,6 +8,8 @@ import { encodeJpeg } from '../media/jpeg';
 import type { MediaTools } from '../media/ffmpeg';
 import type { Embedder } from '../reid/types';
 import { vectorToBytes } from '../reid/vector';
+import { BulkWriter, type BulkWriterStats } from '../metadata/bulk-writer';
+import type { SearchTrackTable } from '../store/schema';
 import type { Store } from '../store/store';
 import type { Track, TrackEvent } from '../track/types';
 import { attributesOf, CARRIED_ITEMS, CarriedObserver, carriedBits, motionOf } from './attributes';
@@ -27,6 +29,8 @@ export interface TrackIndexerStats {
   /** Tracks too short to be worth a search result (fewer than minHits detections). */
   skipped: number;
   pending: number;
+  /** The bulk writer of the index rows (queued, batches, producer wait: back-pressure). */
+  writer: BulkWriterStats;
 }
 
 export interface TrackIndexerOptions {
@@ -45,6 +49,12 @@ export interface TrackIndexerOptions {
   coverage?: LiveCoverage;
   /** PostgreSQL: the month partitions of search_tracks, made sure of before an insert. */
   partitions?: TrackPartitions;
+  /** Index rows queued for the bulk writer at most; beyond, indexing waits (and onTrackLost drops, counted). Default 5,000. */
+  maxQueuedRows?: number;
+  /** Index rows per multi-row insert at most (default 500; 23 columns: under both engines' parameter limits). */
+  maxBatchRows?: number;
+  /** Crop JPEG encodes (one ffmpeg process each) running at once at most (default 2); the others wait their turn. */
+  cropEncoders?: number;
 }
 
 /**
@@ -56,18 +66,44 @@ export interface TrackIndexerOptions {
  * The analytics pipeline calls `observeFrame` after each tracker update (for carried items) and
  * `onTrackLost` for each 'lost' event; `wrapSink` does the latter for an existing pipeline sink.
  * Indexing runs after the call returns; a failure costs only that track (logged, counted).
+ *
+ * Rows are written by a BulkWriter (src/metadata/bulk-writer.ts): multi-row inserts of up to `maxBatchRows`
+ * tracks instead of one insert per track, retried on database errors. Back-pressure: the writer's queue is
+ * bounded ('wait'), so a slow database holds tracks in flight, and beyond `maxPending` of those new tracks
+ * are dropped and counted. `idle()` is the barrier an analysis job waits on before it counts as done: every
+ * track handed over before the call is in the index (or counted as failed).
  */
 export class TrackIndexer {
-  readonly stats: TrackIndexerStats = { indexed: 0, dropped: 0, failed: 0, skipped: 0, pending: 0 };
+  readonly stats: TrackIndexerStats;
   private readonly carried = new CarriedObserver();
   private readonly crops: SnapshotStore;
   private readonly cameras = new Map<string, { owner: string; district: string; lat: number; lon: number; height: HeightEstimator | null; at: number } | null>();
   /** Size of the frames each camera's pipeline analyses (track boxes are in these pixels). */
   private readonly frames = new Map<string, { width: number; height: number }>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly writer: BulkWriter<SearchTrackTable>;
+  private encodeSlots: number;
+  private readonly encodeWaiters: (() => void)[] = [];
 
   constructor(private readonly o: TrackIndexerOptions) {
     this.crops = new SnapshotStore(o.cropRoot, o.log);
+    this.encodeSlots = Math.max(1, o.cropEncoders ?? 2);
+    this.writer = new BulkWriter<SearchTrackTable>({
+      name: 'search_tracks', log: o.log, policy: 'wait', maxQueued: o.maxQueuedRows ?? 5000, maxBatch: o.maxBatchRows ?? 500, concurrency: 1,
+      sink: async (rows) => {
+        await o.partitions?.ensureFor(rows.map((r) => r.started_at));
+        await new TrackIndexRepository(o.store.db).insertMany(rows);
+      },
+      onWritten: (rows) => {
+        this.stats.indexed += rows.length;
+      },
+      onFailed: (row, err) => {
+        this.stats.failed++;
+        o.log.warn({ cameraId: row.camera_id, trackId: row.track_no, err: errorMessage(err) }, 'a finished track could not be indexed for search; it is missing from the index');
+        if (row.crop_path) void this.crops.remove(row.crop_path);
+      },
+    });
+    this.stats = { indexed: 0, dropped: 0, failed: 0, skipped: 0, pending: 0, writer: this.writer.stats };
   }
 
   /**
@@ -93,7 +129,7 @@ export class TrackIndexer {
       return;
     }
     const p = this.index(cameraId, track, crop ?? track.best?.crop, carried, jobId)
-      .then((id) => void (id ? this.stats.indexed++ : this.stats.skipped++))
+      .then((id) => void (id ? undefined : this.stats.skipped++))
       .catch((err: unknown) => {
         this.stats.failed++;
         this.o.log.warn({ cameraId, trackId: track.id, err: errorMessage(err) }, 'a finished track could not be indexed for search; it is missing from the index');
@@ -117,12 +153,20 @@ export class TrackIndexer {
     });
   }
 
-  /** Resolves when every track handed over so far is indexed (tests, job ends, shutdown). */
+  /**
+   * Resolves when every track handed over so far is in the index (or counted as failed/skipped): tests,
+   * analysis job ends, shutdown. A barrier: tracks handed over later (live cameras) do not keep it waiting.
+   */
   async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight]);
+    await this.writer.flush();
   }
 
-  /** Indexes one track now; returns its index id (null: its camera is gone). */
+  /**
+   * Builds one track's index row (attributes, embedding, crop) and queues it for the bulk writer; resolves
+   * once queued (after waiting for room when the writer is full) with its index id (null: its camera is
+   * gone). The row is searchable after the next `idle()`.
+   */
   async index(cameraId: string, track: Track, crop: RgbImage | undefined, carried: ReturnType<CarriedObserver['take']>, jobId?: string): Promise<string | null> {
     const cam = await this.camera(cameraId);
     if (!cam) return null;
@@ -139,16 +183,29 @@ export class TrackIndexer {
       const e = await this.o.embedder();
       embedding = vectorToBytes(await e.embed(crop));
       model = e.modelId;
-      cropPath = await this.crops.write(cameraId, id, track.firstMs, await encodeJpeg(this.o.tools, crop, { maxSide: 256, quality: 4 }));
+      // Bounded: tracks ending together (a job, a crowd) would otherwise start dozens of ffmpeg processes at once,
+      // which on a busy machine miss their timeout and lose their tracks.
+      const jpeg = await this.encodeSlot(() => encodeJpeg(this.o.tools, crop, { maxSide: 256, quality: 4 }));
+      cropPath = await this.crops.write(cameraId, id, track.firstMs, jpeg);
     }
-    await this.o.partitions?.ensureFor([track.firstMs]);
-    await new TrackIndexRepository(this.o.store.db).insert({
+    await this.writer.push({
       id, camera_id: cameraId, owner: cam.owner, district: cam.district, lat: cam.lat, lon: cam.lon, started_at: track.firstMs, ended_at: track.lastMs,
       class: track.label, upper_colour: attrs.upperColour, lower_colour: attrs.lowerColour, carried: carriedBits(attrs.carried), height_class: attrs.heightClass,
       vehicle_colour: attrs.vehicleColour, plate: attrs.plate, direction, speed, score: Math.round(track.score * 1000) / 1000,
       crop_path: cropPath, embedding, embedding_model: model, job_id: jobId ?? null, track_no: track.id,
     });
     return id;
+  }
+
+  private async encodeSlot<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.encodeSlots === 0) await new Promise<void>((r) => this.encodeWaiters.push(r));
+    this.encodeSlots--;
+    try {
+      return await fn();
+    } finally {
+      this.encodeSlots++;
+      this.encodeWaiters.shift()?.();
+    }
   }
 
   /** Reads a stored crop (the path comes from the index row). */

@@ -76,10 +76,10 @@ export class JourneyService {
     const flagged = items.filter((i) => !i.reachable && !top.includes(i)).sort((a, b) => b.similarity - a.similarity).slice(0, Math.max(1, Math.floor(q.limit / 5)));
     const result = [...top, ...flagged];
     const { embedding: _e, cropPath: _c, ...fromTrack } = from;
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, {
+    await this.d.audit.recordStandalone(ctx, {
       action: 'journey.propose', targetType: 'case', targetId: ctx.caseRef, cameraIds: [...new Set([from.cameraId, ...result.map((r) => r.cameraId)])].slice(0, 100),
       details: { trackId: q.trackId, horizonMs: q.horizonMs, candidates: rows.length, results: result.length, unreachable: result.filter((r) => !r.reachable).length },
-    }));
+    });
     return { from: fromTrack, items: result, candidates: rows.length };
   }
 
@@ -128,10 +128,10 @@ export class JourneyService {
     if (missing) throw new NotFoundError('indexed track', missing);
     const { ranges, journey } = journeyClips(c.ref, q.anchorTrackId, tracks, via, q.padMs);
     const view = await exports.createRanges({ ...ctx, caseRef: c.ref, purpose: ctx.purpose?.trim() || c.purpose }, { ranges, journey });
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, { ...ctx, caseRef: c.ref }, {
+    await this.d.audit.recordStandalone({ ...ctx, caseRef: c.ref }, {
       action: 'journey.export', targetType: 'case', targetId: c.ref, cameraIds: [...new Set(ranges.map((r) => r.cameraId))],
       details: { anchorTrackId: q.anchorTrackId, exportId: view.id, steps: journey.steps.length, clips: ranges.length, padMs: q.padMs, unreachable: journey.steps.filter((s) => s.via && !s.via.reachable).length },
-    }));
+    });
     return { exportId: view.id, status: view.status, steps: journey.steps.length, clips: ranges.length };
   }
 

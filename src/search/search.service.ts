@@ -152,6 +152,6 @@ export class SearchService {
 
   private async audited(ctx: ActionContext, action: string, details: Record<string, unknown>, results: readonly IndexedTrack[]): Promise<void> {
     const cameraIds = [...new Set(results.map((r) => r.cameraId))].slice(0, 100);
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, { action, targetType: 'case', targetId: ctx.caseRef, cameraIds, details }));
+    await this.d.audit.recordStandalone(ctx, { action, targetType: 'case', targetId: ctx.caseRef, cameraIds, details });
   }
 }

@@ -2,7 +2,8 @@
  * One simulator node (a separate process started by `smartview simulate`): a light node entry, not the
  * full `smartview serve` (no HTTP, recorder or analytics pipeline: 8 full servers do not fit on 2 cores
  * next to PostgreSQL). It uses the production write path of a node: the bulk writers of src/metadata into
- * the shared PostgreSQL (partitioned tables), the audit log (its own hash chain), and the NATS JetStream
+ * the shared PostgreSQL (partitioned tables), the audit log (its own hash chain, standalone records through
+ * the group-commit appender as a serving node's views and searches are), and the NATS JetStream
  * bus, where it announces each committed batch (`simulate.batch`) so the coordinator measures
  * produce → stored → visible on the bus. Input: one JSON argument (NodeSpec). Output: one JSON line on
  * stdout (NodeResult) when the run ends.
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const bus = await createNatsBus({ servers: spec.natsServers, stream: spec.stream, subjectPrefix: spec.subjectPrefix, logger: log });
   const keyDir = mkdtempSync(path.join(os.tmpdir(), `sv-sim-${spec.node}-`));
   const audit = new AuditLog({ node: spec.node, partition: 'month', keyring: new SiteKeyring(keyDir), clock: { now: () => Date.now() } });
+  const auditGroup = audit.groupCommit(store.db, { log });
+  const auditPending = new Set<Promise<void>>();
   const rng = seeded(spec.seed);
   const cams: SynthCamera[] = spec.cameras;
   const storeLag: Record<string, number[]> = {};
@@ -69,7 +72,6 @@ async function main(): Promise<void> {
 
   const t0 = Date.now();
   const end = t0 + spec.durationMs;
-  let auditChain: Promise<void> = Promise.resolve();
   let camIdx = 0;
   while (Date.now() < end) {
     const now = Date.now();
@@ -87,18 +89,22 @@ async function main(): Promise<void> {
       produced.audit++;
       const cam = cams[camIdx++ % cams.length]!;
       const at = Date.now();
-      auditChain = auditChain.then(async () => {
-        await store.transaction((tx) => audit.append(tx, { actor: { id: 'sim-user', name: 'simulator' }, action: 'camera.view_live', target: { type: 'camera', id: cam.id }, cameraIds: [cam.id], ip: '127.0.0.1', details: {}, at, purpose: 'simulation' }));
-        announce('audit', [at]);
-      }).catch((err: unknown) => log.error({ err: errorMessage(err) }, 'simulated audit record failed'));
+      // Concurrent callers, as requests are: each is acknowledged once its group commit is durable.
+      const p = auditGroup.append({ actor: { id: 'sim-user', name: 'simulator' }, action: 'camera.view_live', target: { type: 'camera', id: cam.id }, cameraIds: [cam.id], ip: '127.0.0.1', details: {}, at, purpose: 'simulation' })
+        .then(() => announce('audit', [at]))
+        .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'simulated audit record failed'))
+        .finally(() => auditPending.delete(p));
+      auditPending.add(p);
     }
     await new Promise((r) => setTimeout(r, 20));
   }
   await Promise.all(Object.values(writers).map((w) => w.flush()));
-  await auditChain;
+  await Promise.all([...auditPending]);
+  await auditGroup.close();
   const result: NodeResult = {
     node: spec.node, produced, seconds: (Date.now() - t0) / 1000, storeLagMs: storeLag, busFailed,
     writers: Object.fromEntries(Object.entries(writers).map(([k, w]) => [k, w.stats])),
+    audit: { ...auditGroup.stats },
   };
   await new Promise((r) => setTimeout(r, 200));
   await bus.close();

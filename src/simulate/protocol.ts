@@ -1,3 +1,4 @@
+import type { GroupCommitStats } from '../audit/group-commit';
 import type { BulkWriterStats } from '../metadata/bulk-writer';
 import type { SinkColumn } from '../metadata/table-sink';
 import type { SimKind } from './rates';
@@ -35,6 +36,8 @@ export interface NodeResult {
   storeLagMs: Record<string, number[]>;
   busFailed: number;
   writers: Record<string, BulkWriterStats>;
+  /** The node's audit group commit: records committed, transactions, failed, largest batch. */
+  audit?: GroupCommitStats;
 }
 
 const T = (name: string): SinkColumn => ({ name, pgType: 'text' });

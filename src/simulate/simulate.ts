@@ -35,6 +35,8 @@ export interface SimulationReport {
   perKind: Record<SimKind, { targetRowsPerS: number; produced: number; stored: number; lost: number; rowsPerS: number; storeLagMs: Percentiles; busLagMs: Percentiles; announced: number }>;
   total: { targetRowsPerS: number; rowsPerS: number; produced: number; stored: number; lost: number; dropped: number; failed: number };
   queries: { plate: Percentiles; attribute: Percentiles };
+  /** The nodes' audit group commits: records per transaction (standalone records, src/audit/group-commit.ts). */
+  audit: { appended: number; transactions: number; recordsPerTransaction: number; maxBatch: number; failed: number };
   database: string;
   loadavg: number[];
 }
@@ -158,10 +160,15 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
     }
     const writerStats = nodeResults.flatMap((r) => Object.values(r.writers));
     const target = SIM_KINDS.reduce((s, k) => s + rates[k], 0);
+    const groups = nodeResults.map((r) => r.audit ?? { appended: 0, batches: 0, failed: 0, maxBatch: 0 });
+    const gAppended = groups.reduce((s, g) => s + g.appended, 0);
+    const gBatches = groups.reduce((s, g) => s + g.batches, 0);
+    const auditFailed = groups.reduce((s, g) => s + g.failed, 0);
     return {
       cameras: o.cameras, fraction: o.fraction, nodes: o.nodes, seconds, drainSeconds: Math.round(drainSeconds * 10) / 10, wallSeconds: Math.round(wall * 10) / 10, perKind,
-      total: { targetRowsPerS: Math.round(target), rowsPerS: Math.round(stored / seconds), produced, stored, lost: produced - stored, dropped: writerStats.reduce((s, w) => s + w.dropped, 0), failed: writerStats.reduce((s, w) => s + w.failed, 0) },
+      total: { targetRowsPerS: Math.round(target), rowsPerS: Math.round(stored / seconds), produced, stored, lost: produced - stored, dropped: writerStats.reduce((s, w) => s + w.dropped, 0), failed: writerStats.reduce((s, w) => s + w.failed, 0) + auditFailed },
       queries: { plate: percentiles(plateMs), attribute: percentiles(attrMs) },
+      audit: { appended: gAppended, transactions: gBatches, recordsPerTransaction: gBatches ? Math.round((gAppended / gBatches) * 10) / 10 : 0, maxBatch: Math.max(0, ...groups.map((g) => g.maxBatch)), failed: auditFailed },
       database: o.keep ? dbName : `${dbName} (dropped)`,
       loadavg: os.loadavg().map((x) => Math.round(x * 10) / 10),
     };

@@ -81,7 +81,7 @@ export class CrowdEventService {
       at: a.at, cameraId: a.cameraId, type: a.type, severity: a.severity, zone: a.zone, level: typeof a.detail.level === 'string' ? a.detail.level : null,
     }));
     const report = buildReport(e, cams.map((c) => ({ id: c.id, name: c.name, truncated: truncated.has(c.id) })), rows, alerts, this.clock.now());
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'crowd.event_report', targetType: 'crowd_event', targetId: id, cameraIds: ids, details: { format } }));
+    await this.audit.recordStandalone(ctx, { action: 'crowd.event_report', targetType: 'crowd_event', targetId: id, cameraIds: ids, details: { format } });
     if (format === 'json') return { json: report, contentType: 'application/json' };
     if (format === 'csv') return { body: reportCsv(report), contentType: 'text/csv; charset=utf-8' };
     return { body: await reportPdf(report), contentType: 'application/pdf' };

@@ -65,7 +65,7 @@ export class CrowdFootageService {
       id: randomUUID(), cameraId, fromMs, toMs, state: 'queued', progress: 0, frames: 0, peakCount: 0, error: null,
       createdBy: ctx.principal?.userId ?? ctx.systemActor ?? 'system', createdAt: this.d.clock.now(), finishedAt: null,
     };
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, { action: 'crowd.footage_analyse', targetType: 'camera', targetId: cameraId, cameraIds: [cameraId], details: { runId: run.id, fromMs, toMs, segments: pieces.length } }));
+    await this.d.audit.recordStandalone(ctx, { action: 'crowd.footage_analyse', targetType: 'camera', targetId: cameraId, cameraIds: [cameraId], details: { runId: run.id, fromMs, toMs, segments: pieces.length } });
     this.runs.set(run.id, run);
     this.chain = this.chain.then(() => this.execute(run, pieces));
     return { ...run };

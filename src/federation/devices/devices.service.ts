@@ -60,7 +60,7 @@ export class DevicesService {
   }
 
   private async audit(ctx: ActionContext, entry: AuditEntryInput): Promise<void> {
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, entry));
+    await this.d.audit.recordStandalone(ctx, entry);
   }
 
   /** Runs `fn`, auditing a failure (outcome 'failed', with the error code) before rethrowing it. */

@@ -212,6 +212,6 @@ export class FederationService {
   }
 
   private async record(ctx: ActionContext, entry: AuditEntryInput): Promise<void> {
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, entry));
+    await this.d.audit.recordStandalone(ctx, entry);
   }
 }

@@ -214,6 +214,6 @@ export class PeerOwnerService {
   }
 
   private async record(ctx: ActionContext, entry: AuditEntryInput): Promise<void> {
-    await this.d.store.transaction((tx) => this.d.audit.record(tx, ctx, entry));
+    await this.d.audit.recordStandalone(ctx, entry);
   }
 }

@@ -165,7 +165,7 @@ export class HotlistService {
     const scopes = authorize(ctx, 'hotlist.manage');
     const list = await this.mustGet(this.store.db, id, scopes);
     const entries = await new HotlistRepository(this.store.db).entries(id, MAX_EXPORT);
-    await this.store.transaction((tx) => this.audit.record(tx, ctx, { action: 'hotlist.export', targetType: 'hotlist', targetId: id, details: { name: list.name, entries: entries.length } }));
+    await this.audit.recordStandalone(ctx, { action: 'hotlist.export', targetType: 'hotlist', targetId: id, details: { name: list.name, entries: entries.length } });
     return { name: list.name, csv: hotlistToCsv(entries), entries: entries.length };
   }
 

@@ -146,7 +146,7 @@ export class SightingService {
   private async audited(ctx: ActionContext, action: string, id: string | null, cameraIds: string[], details: Record<string, unknown>): Promise<void> {
     const audit = this.deps.audit;
     if (!audit) return; // unit fixtures without an audit trail; the app always wires one (wiring.ts)
-    await this.deps.store.transaction((tx) => audit.record(tx, ctx, { action, targetType: id ? 'plate_sighting' : undefined, targetId: id ?? undefined, cameraIds: cameraIds.slice(0, 100), details }));
+    await audit.recordStandalone(ctx, { action, targetType: id ? 'plate_sighting' : undefined, targetId: id ?? undefined, cameraIds: cameraIds.slice(0, 100), details });
   }
 
   /** Creates the monthly partitions from this month to `monthsAhead` ahead (PostgreSQL; the scheduler calls it daily). */
