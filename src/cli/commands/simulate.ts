@@ -28,6 +28,7 @@ function text(r: SimulationReport): string {
     lines.push(`${k.padEnd(10)} ${String(v.targetRowsPerS).padStart(9)} ${String(v.rowsPerS).padStart(10)} ${String(v.produced).padStart(10)} ${String(v.stored).padStart(10)} ${String(v.lost).padStart(5)}  ${`${v.storeLagMs.p50} / ${v.storeLagMs.p99}`.padStart(20)}  ${`${v.busLagMs.p50} / ${v.busLagMs.p99}`.padStart(18)}`);
   }
   lines.push(`total      ${String(r.total.targetRowsPerS).padStart(9)} ${String(r.total.rowsPerS).padStart(10)} ${String(r.total.produced).padStart(10)} ${String(r.total.stored).padStart(10)} ${String(r.total.lost).padStart(5)}  (dropped ${r.total.dropped}, failed ${r.total.failed})`, '');
+  lines.push(`audit group commits: ${r.audit.appended} records in ${r.audit.transactions} transactions (${r.audit.recordsPerTransaction} per transaction, at most ${r.audit.maxBatch}; failed ${r.audit.failed})`);
   lines.push(`plate search during the load: p50 ${r.queries.plate.p50} ms, p95 ${r.queries.plate.p95} ms, p99 ${r.queries.plate.p99} ms (${r.queries.plate.n} queries)`);
   lines.push(`attribute search during the load: p50 ${r.queries.attribute.p50} ms, p95 ${r.queries.attribute.p95} ms, p99 ${r.queries.attribute.p99} ms (${r.queries.attribute.n} queries)`);
   return lines.join('\n');
