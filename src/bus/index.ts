@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger';
 import type { EventBus } from './bus';
 import { MemoryBus } from './memory';
 import { createNatsBus } from './nats';
+import type { BatchOptions } from './nats-batch';
 
 export type { BusHandler, BusMessage, EventBus, SubscribeOptions, Subscription } from './bus';
 export { subjectMatches } from './bus';
@@ -12,6 +13,8 @@ export interface BusConfig {
   stream: string;
   subjectPrefix: string;
   storage?: 'file' | 'memory';
+  /** Producer-side micro-batching of the nats engine (see nats-batch.ts). */
+  batch?: Partial<BatchOptions>;
 }
 
 /** The configured event bus: in-process (`memory`, default) or NATS JetStream (`nats`). */
@@ -20,7 +23,7 @@ export async function createBus(config: BusConfig, logger: Logger): Promise<Even
     case 'memory':
       return new MemoryBus({ logger });
     case 'nats':
-      return createNatsBus({ servers: config.natsServers, stream: config.stream, subjectPrefix: config.subjectPrefix, storage: config.storage, logger });
+      return createNatsBus({ servers: config.natsServers, stream: config.stream, subjectPrefix: config.subjectPrefix, storage: config.storage, batch: config.batch, logger });
     default: {
       const engine: never = config.engine;
       throw new Error(`Unknown bus engine '${String(engine)}'`);
