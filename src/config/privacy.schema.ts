@@ -30,7 +30,7 @@ export const privacySchema = z
         faceThreshold: z.number().min(0.05).max(0.99).default(0.5).describe('BlazeFace score above which a face is blurred'),
         faceTile: z.number().int().min(0).max(2048).default(640).describe('Side of the overlapping tiles faces are searched in (source pixels; 0 = whole frame only)'),
         detectEveryFrames: z.number().int().min(1).max(30).default(4).describe('Run face and plate detection on every n-th frame (boxes are held and padded in between)'),
-        workers: z.number().int().min(1).max(1, 'only 1 for now: splitting a clip over workers let a face through in one frame of the test clip (docs/design/privacy.md)').default(1).describe('Worker threads a redaction is split over (the clip cut in time). Only 1 is accepted until the split render stops leaking'),
+        workers: z.number().int().min(1, 'privacy.redaction.workers must be at least 1 (1 = detection in the server thread)').max(8, 'privacy.redaction.workers must be at most 8').default(2).describe('Worker threads the detection of a redaction is spread over (pass 1 by frame, the check by window; decode, blur and encode stay in one thread, so the copy is the one a single thread makes). 1 = no workers'),
         plateEveryFrames: z.number().int().min(1).max(100).default(12).describe('Run the plate text detector on every n-th frame only (a multiple of detectEveryFrames; plates move slowly, their tracks are interpolated and held in between)'),
         plates: z.boolean().default(true).describe('Blur text/plate regions found by the ANPR text detector'),
         plateSide: z.number().int().min(160).max(1280).default(480).describe('Longer side the plate text detector sees (smaller = faster, misses smaller plates)'),

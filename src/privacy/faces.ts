@@ -71,6 +71,9 @@ export interface FaceDetectorLoad extends FaceDetectorOptions {
 }
 
 export class FaceDetector {
+  private input: Float32Array | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly run: Runner,
     private readonly layout: 'nhwc' | 'nchw',
@@ -90,34 +93,53 @@ export class FaceDetector {
     return new FaceDetector(tfjsRunner(model), 'nhwc', async () => model.dispose(), o, 'tfjs');
   }
 
-  /** Faces in `img` (boxes in its pixels), after non-maximum suppression. */
-  async detect(img: RgbImage, threshold = this.o.threshold): Promise<FaceBox[]> {
-    const windows: Box[] = [[0, 0, img.width, img.height]];
-    const t = this.o.tile;
-    if (t > 0 && (img.width > t * 1.2 || img.height > t * 1.2)) {
-      const step = Math.round(t * 0.75);
-      for (let y = 0; y < img.height; y += step) {
-        for (let x = 0; x < img.width; x += step) {
-          const w = Math.min(t, img.width - x);
-          const h = Math.min(t, img.height - y);
-          if (w >= t / 2 && h >= t / 2) windows.push([x, y, w, h]);
-          if (x + t >= img.width) break;
-        }
-        if (y + t >= img.height) break;
-      }
-    }
-    const found: FaceBox[] = [];
-    for (const w of windows) found.push(...(await this.detectWindow(img, w, threshold)));
-    found.sort((a, b) => b.score - a.score);
-    const kept: FaceBox[] = [];
-    for (const f of found) if (!kept.some((k) => iou(k.box, f.box) > 0.3 || contains(k.box, f.box))) kept.push(f);
-    return kept;
+  /** What this detector's results depend on (the redaction check reuses pass 1's results only from the same). */
+  get key(): string {
+    return `blazeface-back/${this.runtime}/tile${this.o.tile}/t${this.o.threshold}`;
   }
 
-  private async detectWindow(img: RgbImage, win: Box, threshold: number): Promise<FaceBox[]> {
+  /** Faces in `img` (boxes in its pixels), after non-maximum suppression. */
+  async detect(img: RgbImage, threshold = this.o.threshold): Promise<FaceBox[]> {
+    const found: FaceBox[][] = [];
+    for (const w of this.windows(img.width, img.height)) found.push(await this.detectWindow(squareInput(img, w, Math.max(w[2], w[3]), this.layout), w, threshold));
+    return mergeWindows(found, threshold);
+  }
+
+  /** The windows a frame is searched in: the whole frame, then overlapping square tiles (row by row). */
+  windows(width: number, height: number): Box[] {
+    return faceWindows(width, height, this.o.tile);
+  }
+
+  /**
+   * Faces of the windows `which` (indices into `windows()`) of a planar YUV 4:2:0 frame, per window, scoring at
+   * least `threshold` (before suppression: `mergeWindows` joins them). The model input is sampled straight from
+   * the YUV planes (no RGB copy of the frame): bilinear in Y, U and V, then BT.601 limited range to RGB. The
+   * result of a window depends only on the pixels inside it (so a window no blur touches gives what it gave
+   * before the blur: the redaction check reuses it).
+   */
+  async detectYuvWindows(yuv: Uint8Array, width: number, height: number, which: readonly number[], threshold: number): Promise<FaceBox[][]> {
+    // One call at a time (they share the input buffer): callers may overlap (frames in flight, the check's lag).
+    const job = this.queue.then(() => this.scanYuv(yuv, width, height, which, threshold));
+    this.queue = job.then(() => undefined, () => undefined); // the queue goes on; the failure is the caller's (job)
+    return job;
+  }
+
+  private async scanYuv(yuv: Uint8Array, width: number, height: number, which: readonly number[], threshold: number): Promise<FaceBox[][]> {
+    const all = this.windows(width, height);
+    const out: FaceBox[][] = [];
+    // One input buffer per detector, reused: windows run one after another (the model has read it when run() resolves).
+    this.input ??= new Float32Array(INPUT * INPUT * 3);
+    for (const i of which) {
+      const w = all[i]!;
+      out.push(await this.detectWindow(squareInputYuv(yuv, width, height, w, Math.max(w[2], w[3]), this.layout, this.input), w, threshold));
+    }
+    return out;
+  }
+
+  private async detectWindow(input: Float32Array, win: Box, threshold: number): Promise<FaceBox[]> {
     const [wx, wy, ww, wh] = win;
     const side = Math.max(ww, wh); // letterbox the window into a square (no distortion)
-    const { boxes: b, logits } = await this.run(squareInput(img, win, side, this.layout));
+    const { boxes: b, logits } = await this.run(input);
     const scale = side / INPUT;
     const faces: FaceBox[] = [];
     for (let i = 0; i < logits.length; i++) {
@@ -137,6 +159,34 @@ export class FaceDetector {
   dispose(): Promise<void> {
     return this.release();
   }
+}
+
+/** The windows of a `width` × `height` frame for tiles of side `tile` (0 = the whole frame only). */
+export function faceWindows(width: number, height: number, tile: number): Box[] {
+  const windows: Box[] = [[0, 0, width, height]];
+  const t = tile;
+  if (t > 0 && (width > t * 1.2 || height > t * 1.2)) {
+    const step = Math.round(t * 0.75);
+    for (let y = 0; y < height; y += step) {
+      for (let x = 0; x < width; x += step) {
+        const w = Math.min(t, width - x);
+        const h = Math.min(t, height - y);
+        if (w >= t / 2 && h >= t / 2) windows.push([x, y, w, h]);
+        if (x + t >= width) break;
+      }
+      if (y + t >= height) break;
+    }
+  }
+  return windows;
+}
+
+/** Joins the faces of several windows (each list in window order): those scoring ≥ `threshold`, suppressed (IoU > 0.3 or inside). */
+export function mergeWindows(perWindow: ReadonlyArray<readonly FaceBox[]>, threshold: number): FaceBox[] {
+  const found = perWindow.flat().filter((f) => f.score >= threshold);
+  found.sort((a, b) => b.score - a.score);
+  const kept: FaceBox[] = [];
+  for (const f of found) if (!kept.some((k) => iou(k.box, f.box) > 0.3 || contains(k.box, f.box))) kept.push(f);
+  return kept;
 }
 
 /** Orders four heads (two box regressors, two logits) into the 512-anchor grid then the 384-anchor grid. */
@@ -237,6 +287,85 @@ function squareInput(img: RgbImage, win: Box, side: number, layout: 'nhwc' | 'nc
     }
   }
   return out;
+}
+
+/**
+ * As `squareInput`, sampled from a planar YUV 4:2:0 frame (BT.601 limited range, chroma of each 2×2 block as
+ * ffmpeg's default yuv420p → rgb24 replicates it): Y, U and V are interpolated, then converted — no RGB frame.
+ */
+export function squareInputYuv(yuv: Uint8Array, width: number, height: number, win: Box, side: number, layout: 'nhwc' | 'nchw', into?: Float32Array): Float32Array {
+  const [wx, wy, ww, wh] = win;
+  const out = (into ?? new Float32Array(INPUT * INPUT * 3)).fill(-1);
+  const scale = side / INPUT;
+  const cw = width >> 1;
+  const uOff = width * height;
+  const vOff = uOff + cw * (height >> 1);
+  // Column taps, once per window.
+  const xa = new Int32Array(INPUT);
+  const xb = new Int32Array(INPUT);
+  const xca = new Int32Array(INPUT);
+  const xcb = new Int32Array(INPUT);
+  const xf = new Float32Array(INPUT);
+  let cols = 0;
+  for (let ox = 0; ox < INPUT; ox++) {
+    const sx = (ox + 0.5) * scale - 0.5;
+    if (sx > ww - 1) break;
+    const x0 = Math.max(0, Math.floor(sx));
+    const x1 = Math.min(ww - 1, x0 + 1);
+    xa[ox] = wx + x0;
+    xb[ox] = wx + x1;
+    xca[ox] = (wx + x0) >> 1;
+    xcb[ox] = (wx + x1) >> 1;
+    xf[ox] = Math.max(0, sx - x0);
+    cols++;
+  }
+  const plane = INPUT * INPUT;
+  for (let oy = 0; oy < INPUT; oy++) {
+    const sy = (oy + 0.5) * scale - 0.5;
+    if (sy > wh - 1) break;
+    const y0 = Math.max(0, Math.floor(sy));
+    const y1 = Math.min(wh - 1, y0 + 1);
+    const fy = Math.max(0, sy - y0);
+    const r0 = (wy + y0) * width;
+    const r1 = (wy + y1) * width;
+    const c0 = ((wy + y0) >> 1) * cw;
+    const c1 = ((wy + y1) >> 1) * cw;
+    for (let ox = 0; ox < cols; ox++) {
+      const fx = xf[ox]!;
+      const a = xa[ox]!;
+      const b = xb[ox]!;
+      const ca = xca[ox]!;
+      const cb = xcb[ox]!;
+      const yt = yuv[r0 + a]! + (yuv[r0 + b]! - yuv[r0 + a]!) * fx;
+      const yb = yuv[r1 + a]! + (yuv[r1 + b]! - yuv[r1 + a]!) * fx;
+      const ut = yuv[uOff + c0 + ca]! + (yuv[uOff + c0 + cb]! - yuv[uOff + c0 + ca]!) * fx;
+      const ub = yuv[uOff + c1 + ca]! + (yuv[uOff + c1 + cb]! - yuv[uOff + c1 + ca]!) * fx;
+      const vt = yuv[vOff + c0 + ca]! + (yuv[vOff + c0 + cb]! - yuv[vOff + c0 + ca]!) * fx;
+      const vb = yuv[vOff + c1 + ca]! + (yuv[vOff + c1 + cb]! - yuv[vOff + c1 + ca]!) * fx;
+      const Y = 1.164 * (yt + (yb - yt) * fy - 16);
+      const U = ut + (ub - ut) * fy - 128;
+      const V = vt + (vb - vt) * fy - 128;
+      const r = clamp255(Y + 1.596 * V) / 127.5 - 1;
+      const g = clamp255(Y - 0.392 * U - 0.813 * V) / 127.5 - 1;
+      const bl = clamp255(Y + 2.017 * U) / 127.5 - 1;
+      if (layout === 'nchw') {
+        const o = oy * INPUT + ox;
+        out[o] = r;
+        out[plane + o] = g;
+        out[2 * plane + o] = bl;
+      } else {
+        const o = (oy * INPUT + ox) * 3;
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = bl;
+      }
+    }
+  }
+  return out;
+}
+
+function clamp255(v: number): number {
+  return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
 function contains(outer: Box, inner: Box): boolean {

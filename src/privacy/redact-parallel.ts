@@ -1,21 +1,23 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OperationalError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { Box } from '../detect/types';
-import { runFfmpeg, type MediaTools } from '../media/ffmpeg';
+import type { MediaTools } from '../media/ffmpeg';
 import { probeVideoGeometry, type EncoderSettings } from '../media/privacy-filters';
-import { checkReach, plateStep, trackDetections, withCheckFinds, type Analysis, type Detections, type RedactionSettings, type RenderRange } from './redact';
+import { faceWindows, type FaceBox } from './faces';
+import { detectFramesWith, plateStep, renderVerified, trackDetections, type Analysis, type FaceWindowDetector, type FrameFinds, type RedactionSettings } from './redact';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './redact.worker';
 
 /**
- * Redaction on several cores: the clip is cut in time into one range per worker thread (each with its own face
- * and plate detectors). Pass 1: each worker detects on its range on the clip's own sampling grid; the detections
- * are joined into tracks here, in frame order — the same tracks as one worker would make. Pass 2: each worker
- * blurs and checks its range plus an overlap of 2 × the check's reach on each side (so a check find's hold across
- * the cut lands in the copy), encodes only its own frames, and the parts are joined by stream copy (each part
- * starts with a keyframe). Frames are counted by decoding from the start (exact cuts; decoding is cheap).
+ * Redaction on several cores, WITHOUT cutting the clip: worker threads, each with its own face and plate detectors,
+ * do the detection while this thread decodes, pixelates and encodes.
+ * - Pass 1: every sampled frame goes whole to the least busy worker (faces on every window + plates on plate
+ *   frames); frames are independent, so the detections, and the tracks made from them here in frame order, are
+ *   exactly those of one thread (tested).
+ * - Pass 2: one decode, one encode, in this thread, frame by frame as in one thread; the check's windows of a frame
+ *   (those a blur touched: the others reuse pass 1) are spread over the workers and joined. The check finds, and
+ *   so the released copy, are those of one thread, frame for frame (tested).
+ * (A first version cut the clip in time and encoded the parts separately: the check finds chained differently after
+ * the cut and one face scoring just above the threshold came through in one frame of the test clip.)
  */
 const BOOTSTRAP = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(new URL('./redact.worker.ts', import.meta.url).href)});`;
 
@@ -29,14 +31,15 @@ interface Pending {
 class RedactWorker {
   private next = 1;
   private readonly pending = new Map<number, Pending>();
-  readonly ready: Promise<void>;
+  readonly ready: Promise<string>;
+  private readonly worker: Worker;
 
   constructor(init: WorkerInit, private readonly log: Logger) {
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: init });
     this.worker = w;
     this.ready = new Promise((resolve, reject) => {
       w.on('message', (m: WorkerReply) => {
-        if ('ready' in m) return resolve();
+        if ('ready' in m) return resolve(m.key);
         if ('failed' in m) return reject(new OperationalError('model_missing', `A redaction worker could not load its detectors: ${m.failed}`));
         const p = this.pending.get(m.id);
         if (!p) return;
@@ -53,13 +56,16 @@ class RedactWorker {
     });
   }
 
-  private readonly worker: Worker;
+  /** Requests waiting for an answer. */
+  get busy(): number {
+    return this.pending.size;
+  }
 
-  call<T>(req: Request): Promise<T> {
+  call<T>(req: Request, transfer: ArrayBuffer[] = []): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...req, id });
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 
@@ -69,76 +75,62 @@ class RedactWorker {
 }
 
 export class RedactionPool {
-  private constructor(private readonly workers: RedactWorker[], private readonly tools: MediaTools, private readonly log: Logger) {}
+  private constructor(private readonly workers: RedactWorker[], private readonly init: WorkerInit, readonly key: string, private readonly log: Logger) {}
 
   /** Starts `n` workers and waits until each has loaded its detectors. */
   static async start(n: number, init: WorkerInit, log: Logger): Promise<RedactionPool> {
     const workers = Array.from({ length: Math.max(1, n) }, () => new RedactWorker(init, log));
+    let keys: string[];
     try {
-      await Promise.all(workers.map((w) => w.ready));
+      keys = await Promise.all(workers.map((w) => w.ready));
     } catch (err) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw err;
     }
-    return new RedactionPool(workers, init.tools, log);
+    return new RedactionPool(workers, init, keys[0]!, log);
   }
 
   get size(): number {
     return this.workers.length;
   }
 
-  /** Cut points (frame numbers, multiples of the plate step) splitting an estimated frame count into ranges. */
-  private async cuts(input: string, s: RedactionSettings): Promise<number[]> {
-    const g = await probeVideoGeometry(this.tools, input);
-    return this.cutsOf(Math.round(g.durationS * g.fps), s);
+  private idlest(): RedactWorker {
+    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
-  /** Cut points for a clip of about `frames` frames: parts of at least twice the check's overlap. */
-  cutsOf(frames: number, s: RedactionSettings): number[] {
-    const unit = plateStep(s);
-    const minPart = Math.max(unit * 2, checkReach(s) * 2);
-    const parts = Math.max(1, Math.min(this.workers.length, Math.floor(frames / minPart)));
-    return Array.from({ length: parts - 1 }, (_, i) => Math.round(((i + 1) * frames) / parts / unit) * unit);
-  }
-
-  /** Pass 1 on all workers: the clip's tracks. */
+  /** Pass 1: sampled frames spread over the workers; the clip's tracks (the same as one thread's). */
   async analyse(input: string, s: RedactionSettings): Promise<Analysis> {
-    const cuts = await this.cuts(input, s);
-    const bounds = [0, ...cuts, Infinity];
-    const parts = await Promise.all(cuts.concat(Infinity).map((to, i) => this.workers[i]!.call<Detections>({ op: 'detect', input, settings: s, range: { from: bounds[i]!, to } })));
-    return trackDetections(parts, s);
+    const g = await probeVideoGeometry(this.init.tools, input);
+    const pstep = plateStep(s);
+    const d = await detectFramesWith(this.init.tools, input, g, s, this.log, this.init.faces.threshold, this.key, this.workers.length, (f, yuv) => {
+      const plateSide = this.init.plates && f % pstep === 0 ? s.plateSide ?? 480 : null;
+      // The frame is not needed here any more: moved, not copied.
+      return this.idlest().call<FrameFinds>({ op: 'frame', yuv, width: g.width, height: g.height, plateSide }, [yuv.buffer as ArrayBuffer]);
+    });
+    return trackDetections([d], s);
   }
 
-  /** Pass 2 with the check on all workers; the parts joined by stream copy into `output`. */
-  async renderVerified(input: string, output: string, a: Analysis, keep: ReadonlySet<number>, s: RedactionSettings, encoder: EncoderSettings): Promise<{ analysis: Analysis; frames: number; blurredBoxes: number; added: number }> {
-    const cuts = await this.cuts(input, s);
-    const overlap = checkReach(s) * 2;
-    const bounds = [0, ...cuts, Infinity];
-    const dir = `${output}.parts`;
-    await mkdir(dir, { recursive: true });
-    try {
-      const ranges: RenderRange[] = cuts.concat(Infinity).map((to, i) => ({ from: Math.max(0, bounds[i]! - overlap), to: to + overlap, encodeFrom: bounds[i]!, encodeTo: to }));
-      const files = ranges.map((_, i) => path.join(dir, `part-${i}.mp4`));
-      const parts = await Promise.all(ranges.map((range, i) => this.workers[i]!.call<{ frames: number; blurredBoxes: number; found: Array<[number, Box[]]> }>({
-        op: 'render', input, output: files[i]!, analysis: a, keep: [...keep], settings: s, encoder, check: true, range,
-      })));
-      if (files.length === 1) await runFfmpeg(this.tools, ['-y', '-i', files[0]!, '-c', 'copy', '-movflags', '+faststart', output], { timeoutMs: 600_000 });
-      else {
-        const list = path.join(dir, 'list.txt');
-        await writeFile(list, files.map((f) => `file '${f.replace(/'/g, `'\\''`)}'`).join('\n'));
-        await runFfmpeg(this.tools, ['-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', output], { timeoutMs: 600_000 });
-      }
-      // Each worker reports the finds of its own encoded frames (the overlap's are the neighbour's).
-      const found = new Map<number, Box[]>();
-      parts.forEach((p, i) => {
-        for (const [f, boxes] of p.found) if (f >= bounds[i]! && f < bounds[i + 1]!) found.set(f, boxes);
-      });
-      const frames = parts.reduce((n, p) => n + p.frames, 0);
-      const blurredBoxes = parts.reduce((n, p) => n + p.blurredBoxes, 0);
-      return withCheckFinds(a, found, s, { frames, blurredBoxes }, this.log);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  /** The check's face detection with each frame's windows spread over the workers. */
+  private checker(): FaceWindowDetector {
+    const { threshold, tile } = this.init.faces;
+    return {
+      o: { threshold, tile },
+      key: this.key,
+      windows: (w, h) => faceWindows(w, h, tile),
+      detectYuvWindows: async (yuv, width, height, which, thr) => {
+        const n = Math.min(this.workers.length, which.length);
+        const parts = Array.from({ length: n }, (_, k) => which.filter((_, i) => i % n === k));
+        const res = await Promise.all(parts.map((p, k) => this.workers[k]!.call<FaceBox[][]>({ op: 'windows', yuv, width, height, which: p, threshold: thr })));
+        const out: FaceBox[][] = new Array(which.length);
+        parts.forEach((p, k) => p.forEach((_, j) => void (out[j * n + k] = res[k]![j]!)));
+        return out;
+      },
+    };
+  }
+
+  /** Pass 2 with the check: decode, blur, check (on the workers), encode — one copy, as one thread makes it. */
+  async renderVerified(input: string, output: string, a: Analysis, keep: ReadonlySet<number>, s: RedactionSettings, encoder: EncoderSettings): Promise<{ analysis: Analysis; frames: number; blurredBoxes: number; added: number; checkedWindows: number; reusedWindows: number }> {
+    return renderVerified(this.init.tools, input, output, a, keep, s, encoder, { faces: this.checker() }, this.log);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -81,32 +82,39 @@ test('redaction leaves no detectable face in the released copy, while the origin
   assert.ok(visible >= (longest.lastFrame - longest.firstFrame + 1) / 3, `the kept face is detectable in ${visible} frames of its track`);
 });
 
-// Known gap, so the option is refused by the config schema (privacy.redaction.workers ≤ 1): the joined copy let one
-// face through in one frame (frame 72 of 102, far from the cut) where the one-thread render leaked none. The test
-// keeps the full guarantee and is marked todo until the split render is fixed.
-test('redaction split over 2 worker threads: the same tracks as in one thread, every frame once, no detectable face in the joined copy', { skip, todo: 'the split render leaks one face in one frame (docs/design/privacy.md)', timeout: 600_000 }, async () => {
-  // 3 loops of the sample (≈ 100 frames): long enough to be cut in two.
-  const long = path.join(dir, 'long.mp4');
-  await runFfmpeg(DEFAULT_TOOLS, ['-y', '-stream_loop', '2', '-i', path.join(SHARED_DIR, GIF), '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2,fps=10', '-c:v', 'libx264', '-preset', 'veryfast', '-g', '20', '-pix_fmt', 'yuv420p', long], { timeoutMs: 60_000 });
-  const clip = long;
+// Redaction over 2 worker threads (the default, privacy.redaction.workers: 2) must give what one thread gives:
+// the same tracks, and the very same released copy (pass 1's frames and the check's windows are spread over the
+// workers; decode, blur and encode stay in one thread), with no detectable face in it.
+test('redaction over 2 worker threads: the same tracks and the same released copy as one thread, every frame, no detectable face', { skip, timeout: 600_000 }, async () => {
+  // The clip of the test above: the copy made on the workers must pass it too, and be the one-thread copy exactly.
   const s = { ...settings, plateEveryFrames: 6 };
   const plates = await TextDetector.load({ detModel: defaultModelPaths().detModel, threads: 1 });
   const single = await analyseClip(DEFAULT_TOOLS, clip, { faces, plates }, s, silentLogger());
+  const singleOut = path.join(dir, 'single.mp4');
+  const one = await renderVerified(DEFAULT_TOOLS, clip, singleOut, single, new Set(), s, { preset: 'veryfast', crf: 23 }, { faces, plates }, silentLogger());
   const pool = await RedactionPool.start(2, { tools: DEFAULT_TOOLS, faces: { threshold: THRESHOLD, tile: 384 }, plates: true }, silentLogger());
   try {
     const a = await pool.analyse(clip, s);
-    assert.equal(pool.cutsOf(a.frameCount, s).length, 1, 'the clip is cut in two');
     assert.equal(a.frameCount, single.frameCount);
-    assert.deepEqual(a.tracks, single.tracks, 'tracks joined across the cut are the tracks of one pass');
+    assert.deepEqual(a.tracks, single.tracks, 'the tracks of one thread');
+    assert.deepEqual(a.faceWindows, single.faceWindows, 'the per-window faces of one thread');
     assert.ok(a.tracks.some((t) => t.kind === 'face'));
     const out = path.join(dir, 'parallel.mp4');
     const r = await pool.renderVerified(clip, out, a, new Set(), s, { preset: 'veryfast', crf: 23 });
-    assert.equal(r.frames, a.frameCount, 'each frame encoded by exactly one worker');
+    assert.equal(r.frames, a.frameCount, 'every frame encoded once');
+    assert.deepEqual(r.analysis.tracks, one.analysis.tracks, 'the same check finds as one thread');
+    assert.equal(r.checkedWindows + r.reusedWindows, one.checkedWindows + one.reusedWindows, 'every window of every checked frame, run or reused');
+    assert.equal(r.reusedWindows, one.reusedWindows);
+    assert.equal(sha256(readFileSync(out)), sha256(readFileSync(singleOut)), 'the same released copy as one thread, byte for byte');
     const counts = await facesPerFrame(out);
-    assert.equal(counts.length, a.frameCount, 'the joined copy has every frame');
+    assert.equal(counts.length, a.frameCount, 'the copy has every frame');
     const leaks = counts.map((n, i) => [i, n] as const).filter(([, n]) => n > 0);
-    assert.deepEqual(leaks, [], `faces detectable in the joined redacted copy at frames ${JSON.stringify(leaks)}`);
+    assert.deepEqual(leaks, [], `faces detectable in the redacted copy at frames ${JSON.stringify(leaks)}`);
   } finally {
     await pool.close();
   }
 });
+
+function sha256(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}

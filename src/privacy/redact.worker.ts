@@ -1,14 +1,14 @@
 /**
- * A redaction worker (see redact-parallel.ts): loads the face and plate detectors once, then runs pass-1
- * detection or pass-2 render-and-check over a range of frames of a clip, one request at a time.
+ * A redaction worker (see redact-parallel.ts): loads the face and plate detectors once, then answers requests one
+ * at a time: pass 1 on one sampled frame (faces per window + plates), or the check's faces on some windows of a
+ * redacted frame.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../core/errors';
-import { silentLogger } from '../core/logger';
 import type { MediaTools } from '../media/ffmpeg';
-import type { EncoderSettings } from '../media/privacy-filters';
+import type { TextDetector } from '../plates/read/detector';
 import { FaceDetector } from './faces';
-import { detectFrames, renderRange, type Analysis, type FrameRange, type RedactionDetectors, type RedactionSettings, type RenderRange } from './redact';
+import { findInFrame } from './redact';
 
 export interface WorkerInit {
   tools: MediaTools;
@@ -16,15 +16,14 @@ export interface WorkerInit {
   plates: boolean;
 }
 export type WorkerRequest =
-  | { id: number; op: 'detect'; input: string; settings: RedactionSettings; range: FrameRange }
-  | { id: number; op: 'render'; input: string; output: string; analysis: Analysis; keep: number[]; settings: RedactionSettings; encoder: EncoderSettings; check: boolean; range: RenderRange };
-export type WorkerReply = { id: number; ok: unknown } | { id: number; error: string } | { ready: true } | { failed: string };
+  | { id: number; op: 'frame'; yuv: Uint8Array; width: number; height: number; plateSide: number | null }
+  | { id: number; op: 'windows'; yuv: Uint8Array; width: number; height: number; which: number[]; threshold: number };
+export type WorkerReply = { id: number; ok: unknown } | { id: number; error: string } | { ready: true; key: string } | { failed: string };
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const log = silentLogger();
 
-async function load(): Promise<RedactionDetectors> {
+async function load(): Promise<{ faces: FaceDetector; plates: TextDetector | null }> {
   const faces = await FaceDetector.load({ threshold: init.faces.threshold, tile: init.faces.tile });
   let plates = null;
   if (init.plates) {
@@ -38,15 +37,15 @@ async function load(): Promise<RedactionDetectors> {
 load().then(
   (det) => {
     port.on('message', (m: WorkerRequest) => {
-      const job = m.op === 'detect'
-        ? detectFrames(init.tools, m.input, det, m.settings, log, m.range)
-        : renderRange(init.tools, m.input, m.output, m.analysis, new Set(m.keep), m.settings, m.encoder, m.check ? det.faces : null, log, m.range);
+      const job = m.op === 'frame'
+        ? findInFrame(det, m.yuv, m.width, m.height, m.plateSide)
+        : det.faces.detectYuvWindows(m.yuv, m.width, m.height, m.which, m.threshold);
       job.then(
         (ok) => port.postMessage({ id: m.id, ok } satisfies WorkerReply),
         (err: unknown) => port.postMessage({ id: m.id, error: errorMessage(err) } satisfies WorkerReply),
       );
     });
-    port.postMessage({ ready: true } satisfies WorkerReply);
+    port.postMessage({ ready: true, key: det.faces.key } satisfies WorkerReply);
   },
   (err: unknown) => port.postMessage({ failed: errorMessage(err) } satisfies WorkerReply),
 );
