@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { createAuditService } from '../src/app/audit-service';
+import { CaseRepository } from '../src/cases/cases.repository';
 import type { Principal } from '../src/auth/permissions';
 import { SiteKeyring } from '../src/keys/site-keys';
 import { plateKey } from '../src/plates/grammar/index';
@@ -182,6 +183,8 @@ async function runEngine(engine: 'sqlite' | 'postgres'): Promise<Record<string, 
     const loaded = await load(store);
     log(`${engine}: loaded in ${loaded.seconds} s (${loaded.rowsPerSecond} rows/s)`);
     const audit = createAuditService({ store, keyring: new SiteKeyring(path.join(dir, 'keys')), node: 'bench', partition: 'month', clock: { now: () => Date.now() } });
+    // Plate search runs inside an open case the investigator is authorised for (the access policy, src/access).
+    await new CaseRepository(store.db).insert({ ref: ctx.caseRef, purpose: ctx.purpose, authorisedUsers: [{ id: investigator.userId, username: investigator.username }], expiresAt: Date.now() + 365 * DAY, status: 'open', createdBy: investigator.userId, createdAt: Date.now(), closedAt: null, closedBy: null, closeReason: null }, investigator.userId);
     const svc = new PlateSearchService(store, audit);
     const repo = new SightingRepository(store.db, store.engine);
     const out: Record<string, unknown> = { engine, rows: ROWS, vehicles: VEHICLES, load: loaded };

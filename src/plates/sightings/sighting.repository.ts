@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Scope } from '../../auth/permissions';
 import { decodeCursor, encodeCursor } from '../../alerts/query';
 import type { Database, PlateSightingTable } from '../../store/schema';
@@ -127,23 +127,40 @@ export class SightingRepository {
   }
 
   /**
-   * Plate search, oldest first (the vehicle's path). Exact walks (plate, seen_at) in order; prefix
-   * and wildcard take a range of the plate index, fuzzy a few keys of (plate_key, seen_at), and
-   * sort what they find: ordering by `seen_at + 0` keeps either planner from preferring to walk the
+   * Plate search, oldest first (the vehicle's path). Exact walks (plate, seen_at) in order. A prefix of
+   * 2 or 3 characters walks its expression index (substr(plate, 1, n), seen_at[, id]) (migration 0016)
+   * in result order, so LIMIT stops the walk after ~limit rows (PostgreSQL appends the monthly
+   * partitions' walks in time order), and pages on with a row comparison the index can seek to.
+   * Longer (or 1-character) prefixes and wildcards take a range of the plate index, fuzzy a few keys of (plate_key, seen_at),
+   * and sort what they find: ordering by `seen_at + 0` keeps either planner from preferring to walk the
    * seen_at index of the whole table and filter it.
    */
   async search(spec: SearchSpec, scopes: Scope[], limit: number, cursor?: string): Promise<{ rows: SightingRow[]; nextCursor: string | null }> {
+    const query = this.searchQuery(spec, scopes, limit, cursor);
+    if (!query) return { rows: [], nextCursor: null };
+    const rows = await query.execute();
+    const kept = rows.slice(0, limit);
+    const last = kept[kept.length - 1];
+    return { rows: kept, nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seen_at), last.id) : null };
+  }
+
+  /** The query of one page of `search` (limit + 1 rows, to tell whether there is a next page); null when nothing can match. */
+  searchQuery(spec: SearchSpec, scopes: Scope[], limit: number, cursor?: string): Q | null {
     let q = this.filtered(this.db.selectFrom('plate_sightings').selectAll(), spec.filter, scopes);
     const p = spec.plan;
+    const indexedPrefix = p.mode === 'prefix' ? prefixIndexLength(p.prefix) : null;
     if (p.mode === 'exact') q = q.where('plate', '=', p.plate);
-    else if (p.mode === 'prefix') q = q.where('plate', '>=', p.from).where('plate', '<', p.to);
-    else if (p.mode === 'wildcard') {
+    else if (p.mode === 'prefix') {
+      // The length is written into the SQL (not a parameter): the expression must be the index's own.
+      if (indexedPrefix !== null) q = q.where(sql`substr(plate, 1, ${sql.raw(String(indexedPrefix))})`, '=', p.prefix);
+      else q = q.where('plate', '>=', p.from).where('plate', '<', p.to);
+    } else if (p.mode === 'wildcard') {
       if (p.ranges) q = q.where((eb) => eb.or(p.ranges!.map((r) => eb.and([eb('plate', '>=', r.from), eb('plate', '<', r.to)]))));
       else if (p.range) q = q.where('plate', '>=', p.range.from).where('plate', '<', p.range.to);
       q = q.where('plate', 'like', p.like);
     } else {
       const keys = spec.fuzzyKeys ?? [];
-      if (!keys.length) return { rows: [], nextCursor: null };
+      if (!keys.length) return null;
       q = q.where('plate_key', 'in', keys);
     }
     if (spec.bbox) {
@@ -152,13 +169,12 @@ export class SightingRepository {
     }
     if (cursor) {
       const c = decodeCursor(cursor);
-      q = q.where((eb) => eb.or([eb('seen_at', '>', c.at), eb.and([eb('seen_at', '=', c.at), eb('id', '>', c.id)])]));
+      // The same condition both ways; as a row comparison it is a seek into (…, seen_at[, id]).
+      if (indexedPrefix !== null) q = q.where(sql<SqlBool>`(seen_at, id) > (${c.at}, ${c.id})`);
+      else q = q.where((eb) => eb.or([eb('seen_at', '>', c.at), eb.and([eb('seen_at', '=', c.at), eb('id', '>', c.id)])]));
     }
-    const ordered = p.mode === 'exact' ? q.orderBy('seen_at') : q.orderBy(sql`seen_at + 0`);
-    const rows = await ordered.orderBy('id').limit(limit + 1).execute();
-    const kept = rows.slice(0, limit);
-    const last = kept[kept.length - 1];
-    return { rows: kept, nextCursor: rows.length > limit && last ? encodeCursor(Number(last.seen_at), last.id) : null };
+    const ordered = p.mode === 'exact' || indexedPrefix !== null ? q.orderBy('seen_at') : q.orderBy(sql`seen_at + 0`);
+    return ordered.orderBy('id').limit(limit + 1);
   }
 
   private filtered(q: Q, f: SightingFilter, scopes: Scope[]): Q {
@@ -169,6 +185,18 @@ export class SightingRepository {
     if (f.minConfidence !== undefined) q = q.where('confidence', '>=', f.minConfidence);
     return q;
   }
+}
+
+/**
+ * The prefix lengths with an expression index of their own (migration 0016: substr(plate, 1, 2|3),
+ * seen_at[, id]): `substr(plate, 1, n) = prefix` is exactly `plate >= prefix AND plate < upper bound`
+ * (characters on both engines, byte order = code point order under COLLATE "C" / BINARY).
+ */
+export const INDEXED_PREFIX_LENGTHS = [2, 3] as const;
+
+export function prefixIndexLength(prefix: string): number | null {
+  const n = [...prefix].length;
+  return (INDEXED_PREFIX_LENGTHS as readonly number[]).includes(n) ? n : null;
 }
 
 function page(rows: SightingRow[], limit: number): Page<Sighting> {

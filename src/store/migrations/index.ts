@@ -14,6 +14,7 @@ import * as m0011 from './0011_privacy';
 import * as m0012 from './0012_security';
 import * as m0013 from './0013_search_partitions';
 import * as m0015 from './0015_metadata_partitions';
+import * as m0016 from './0016_plate_prefix_indexes';
 
 export interface MigrationContext {
   engine: 'sqlite' | 'postgres';
@@ -44,4 +45,5 @@ export const MIGRATIONS: Migration[] = [
   { name: '0009_crowd', up: m0009.up },
   { name: '0013_search_partitions', up: m0013.up },
   { name: '0015_metadata_partitions', up: m0015.up },
+  { name: '0016_plate_prefix_indexes', up: m0016.up },
 ];
