@@ -13,6 +13,10 @@ export interface BusConfig {
   stream: string;
   subjectPrefix: string;
   storage?: 'file' | 'memory';
+  /** Stream limits (see nats-setup.ts): events older than this are removed, ms. */
+  maxAgeMs?: number;
+  /** Stream byte limit (-1 or absent: none). */
+  maxBytes?: number;
   /** Producer-side micro-batching of the nats engine (see nats-batch.ts). */
   batch?: Partial<BatchOptions>;
 }
@@ -23,7 +27,7 @@ export async function createBus(config: BusConfig, logger: Logger): Promise<Even
     case 'memory':
       return new MemoryBus({ logger });
     case 'nats':
-      return createNatsBus({ servers: config.natsServers, stream: config.stream, subjectPrefix: config.subjectPrefix, storage: config.storage, batch: config.batch, logger });
+      return createNatsBus({ servers: config.natsServers, stream: config.stream, subjectPrefix: config.subjectPrefix, storage: config.storage, maxAgeMs: config.maxAgeMs, maxBytes: config.maxBytes, batch: config.batch, logger });
     default: {
       const engine: never = config.engine;
       throw new Error(`Unknown bus engine '${String(engine)}'`);

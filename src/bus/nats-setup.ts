@@ -24,7 +24,16 @@ export interface NatsSetupOptions {
    * durable consumer has not acked yet). See docs/design/bus-latency.md.
    */
   storage?: 'file' | 'memory';
+  /**
+   * Limits of the stream (applied when it is created, and updated on an existing one): events older than
+   * `maxAgeMs` (default 7 days) or beyond `maxBytes` (default: no byte limit) are removed, oldest first, acked
+   * or not. Without them the stream grows until the NATS server's disk is full (10,000 events/s ≈ 860 M a day).
+   */
+  maxAgeMs?: number;
+  maxBytes?: number;
 }
+
+export const DEFAULT_STREAM_MAX_AGE_MS = 7 * 86_400_000;
 
 /** JetStream API error code of `err` (e.g. 10059 stream not found), if it is one. */
 export function apiErrorCode(err: unknown): number | undefined {
@@ -59,7 +68,7 @@ export async function connectJetStream(opts: NatsSetupOptions, logger: Logger): 
   }
   try {
     const jsm = await nc.jetstreamManager();
-    await ensureStream(jsm, opts.stream, opts.subjectPrefix, opts.storage ?? 'file', logger);
+    await ensureStream(jsm, opts.stream, opts.subjectPrefix, opts.storage ?? 'file', { maxAgeMs: opts.maxAgeMs ?? DEFAULT_STREAM_MAX_AGE_MS, maxBytes: opts.maxBytes ?? -1 }, logger);
     logger.info({ server: nc.getServer(), stream: opts.stream, prefix: opts.subjectPrefix }, 'connected to NATS JetStream');
     return { nc, jsm };
   } catch (err) {
@@ -73,22 +82,27 @@ export async function connectJetStream(opts: NatsSetupOptions, logger: Logger): 
   }
 }
 
-/** Create the stream (subjects `${prefix}.>`, file storage unless told, 2-minute duplicate window) or update it to include them. */
-async function ensureStream(jsm: JetStreamManager, stream: string, prefix: string, storage: 'file' | 'memory', logger: Logger): Promise<void> {
+/**
+ * Create the stream (subjects `${prefix}.>`, file storage unless told, 2-minute duplicate window, the age and
+ * byte limits) or update it to include the subjects and carry the configured window and limits.
+ */
+async function ensureStream(jsm: JetStreamManager, stream: string, prefix: string, storage: 'file' | 'memory', limits: { maxAgeMs: number; maxBytes: number }, logger: Logger): Promise<void> {
   const subject = `${prefix}.>`;
   const window = nanos(DEDUPE_WINDOW_MS);
+  const maxAge = nanos(limits.maxAgeMs);
   try {
     const { config } = await jsm.streams.info(stream);
     const subjects = config.subjects ?? [];
-    if (!subjects.includes(subject) || config.duplicate_window !== window) {
-      await jsm.streams.update(stream, { ...config, subjects: [...new Set([...subjects, subject])], duplicate_window: window });
-      logger.info({ stream, subject }, 'JetStream stream updated');
+    if (!subjects.includes(subject) || config.duplicate_window !== window || config.max_age !== maxAge || config.max_bytes !== limits.maxBytes) {
+      await jsm.streams.update(stream, { ...config, subjects: [...new Set([...subjects, subject])], duplicate_window: window, max_age: maxAge, max_bytes: limits.maxBytes });
+      logger.info({ stream, subject, maxAgeMs: limits.maxAgeMs, maxBytes: limits.maxBytes }, 'JetStream stream updated');
     }
   } catch (err) {
     if (apiErrorCode(err) !== STREAM_NOT_FOUND) throw err;
     await jsm.streams.add({
       name: stream, subjects: [subject], storage: storage === 'memory' ? StorageType.Memory : StorageType.File, duplicate_window: window,
+      max_age: maxAge, max_bytes: limits.maxBytes,
     });
-    logger.info({ stream, subject, storage }, 'JetStream stream created');
+    logger.info({ stream, subject, storage, maxAgeMs: limits.maxAgeMs, maxBytes: limits.maxBytes }, 'JetStream stream created');
   }
 }

@@ -72,6 +72,29 @@ describe('NATS bus: connecting', () => {
   });
 });
 
+describe('NATS bus: stream limits', { skip: natsSkip() }, () => {
+  test('the stream is created with an age limit (7 days by default) and an existing stream is updated to the configured limits', { timeout: 8000 }, async () => {
+    const names = uniqueNatsNames();
+    const nc = await connect({ servers: NATS_URL, timeout: 2000 });
+    const limits = async () => {
+      const { config } = await (await nc.jetstreamManager()).streams.info(names.stream);
+      return { maxAgeMs: Math.round(config.max_age / 1e6), maxBytes: config.max_bytes };
+    };
+    try {
+      const first = await createNatsBus({ servers: [NATS_URL], ...names, logger: silentLogger(), connectTimeoutMs: 2000 });
+      await first.close();
+      assert.deepEqual(await limits(), { maxAgeMs: 7 * 86_400_000, maxBytes: -1 });
+      const second = await createNatsBus({ servers: [NATS_URL], ...names, logger: silentLogger(), connectTimeoutMs: 2000, maxAgeMs: 3_600_000, maxBytes: 64 * 1024 * 1024 });
+      await second.publish('ev.a', 1);
+      await second.close();
+      assert.deepEqual(await limits(), { maxAgeMs: 3_600_000, maxBytes: 64 * 1024 * 1024 });
+    } finally {
+      await nc.close();
+      await deleteStream(names.stream);
+    }
+  });
+});
+
 describe('NATS bus: resilience', { skip: natsSkip() }, () => {
   test('a durable consumer keeps messages across connections (another process)', { timeout: 8000 }, async () => {
     const names = uniqueNatsNames();

@@ -69,6 +69,10 @@ export const configSchema = z
         stream: z.string().regex(/^[A-Za-z0-9_-]+$/).default('SMARTVIEW').describe('JetStream stream name'),
         subjectPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default('sv').describe('Prefix of every subject'),
         storage: z.enum(['file', 'memory']).default('file').describe('Storage of the JetStream stream SmartView creates: file (survives a NATS restart; default) or memory (faster at 10,000 events/s, but unacknowledged events are lost if the NATS server restarts); see docs/design/bus-latency.md'),
+        maxAgeMs: z.number().int().min(60_000, 'bus.maxAgeMs must be at least 60000 (1 minute)').default(7 * 86_400_000)
+          .describe('Events older than this are removed from the JetStream stream, acked or not (default 7 days): a durable consumer offline for longer misses them. Without a limit the stream grows until the NATS disk is full'),
+        maxBytes: z.number().int().min(-1).refine((v) => v === -1 || v >= 1024 * 1024, 'bus.maxBytes must be -1 (no limit) or at least 1048576 (1 MiB)').default(-1)
+          .describe('Byte limit of the JetStream stream (oldest events removed first); -1 = none'),
         batch: z
           .strictObject({
             subjects: z
