@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ENGINES } from '../../test/support/engines';
@@ -178,6 +179,22 @@ for (const engine of ENGINES) {
       assert.ok(!existsSync(path.join(site.dataDir, 'exports', `${ex.id}.partial`)), 'no half bundle is left');
       const failed = (await audits('export.complete')).find((r) => r.targetId === ex.id);
       assert.equal(failed?.outcome, 'failed');
+    });
+
+    test('start-up marks an export interrupted by a crash failed and removes the segments fetched for it', async () => {
+      const { ExportRepository } = await import('./export.repository');
+      const dir = path.join(site.dataDir, 'exports', 'ex-crashed-1');
+      await mkdir(`${dir}.segments`, { recursive: true });
+      await writeFile(path.join(`${dir}.segments`, 'seg-1.mp4'), 'a copy of another node\'s segment');
+      await new ExportRepository(site.sv.store.db).insert({
+        id: 'ex-crashed-1', caseRef: 'C-1', purpose: 'crash test', createdBy: 'inv', createdAt: Date.now(), cameraIds: ['cam-1'], fromMs: T0, toMs: T0 + S,
+        path: dir, manifestSha256: null, status: 'running', error: null,
+      });
+      assert.ok((await site.sv.evidence.recoverInterrupted()) >= 1);
+      assert.ok(!existsSync(`${dir}.segments`), 'the fetched copies are gone');
+      const rec = await site.sv.evidence.get(ctx(inv), 'ex-crashed-1');
+      assert.equal(rec.status, 'failed');
+      assert.match(rec.error ?? '', /interrupted/);
     });
   });
 }

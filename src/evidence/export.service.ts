@@ -243,10 +243,17 @@ export class ExportService {
     return { filename: `${id}.tar`, size, stream: tarStream(files), manifestSha256: sha };
   }
 
-  /** Start-up: exports this node was building when it stopped are marked failed. */
+  /**
+   * Start-up: exports this node was building when it stopped are marked failed, and the copies of other nodes'
+   * segments fetched for them (`<export>.segments`) are removed.
+   */
   async recoverInterrupted(): Promise<number> {
     const stale = (await new ExportRepository(this.o.store.db).running(this.exportsDir + path.sep)).filter((r) => !this.jobs.has(r.id));
-    for (const r of stale) await new ExportRepository(this.o.store.db).finish(r.id, { status: 'failed', error: 'interrupted: the server stopped while this export ran; start it again' });
+    for (const r of stale) {
+      await rm(`${r.path}.segments`, { recursive: true, force: true }).catch((err: unknown) =>
+        this.o.log.warn({ exportId: r.id, dir: `${r.path}.segments`, err: errorMessage(err) }, 'could not remove the segments fetched for an interrupted export'));
+      await new ExportRepository(this.o.store.db).finish(r.id, { status: 'failed', error: 'interrupted: the server stopped while this export ran; start it again' });
+    }
     return stale.length;
   }
 
